@@ -1,0 +1,148 @@
+#include "fhir/store/sqlite_migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "fhir/core/errors.hpp"
+#include "fhir/store/sqlite_connection.hpp"
+#include "fhir/store/sqlite_error.hpp"
+#include "fhir/store/sqlite_transaction.hpp"
+
+namespace fhir::store {
+namespace {
+
+// PRAGMA application_id, so a SQLite file of some other program (whose
+// user_version means something else) is refused rather than "migrated".
+constexpr std::int64_t kApplicationId = 0x43427267;  // "CBrg"
+
+// Step 1: the version log. Every version is one row of resource_version,
+// and seq (AUTOINCREMENT, so never reused even after a delete) is the
+// global commit order. resource_head is the FHIR read hot path: one
+// primary-key lookup, then one rowid lookup. STRICT: a value of the wrong
+// type is an error, not a silent conversion.
+constexpr std::string_view kVersionLog = R"sql(
+CREATE TABLE resource_version (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  type            TEXT    NOT NULL,
+  id              TEXT    NOT NULL,
+  version         INTEGER NOT NULL CHECK (version >= 1),
+  last_updated_ms INTEGER NOT NULL,
+  deleted         INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+  method          TEXT    NOT NULL CHECK (method IN ('POST', 'PUT', 'PATCH', 'DELETE')),
+  json            TEXT    NOT NULL,
+  CHECK ((deleted = 1) = (json = ''))
+) STRICT;
+
+-- read_version and instance history (a resource's versions rise with seq,
+-- so version order is seq order).
+CREATE UNIQUE INDEX resource_version_by_instance ON resource_version (type, id, version);
+-- type-level history, newest first, and its page cursor.
+CREATE INDEX resource_version_by_type ON resource_version (type, seq);
+-- _since at system and type level; also the writer's max(last_updated_ms).
+CREATE INDEX resource_version_by_time ON resource_version (last_updated_ms);
+CREATE INDEX resource_version_by_type_time ON resource_version (type, last_updated_ms);
+
+CREATE TABLE resource_head (
+  type    TEXT    NOT NULL,
+  id      TEXT    NOT NULL,
+  version INTEGER NOT NULL,
+  seq     INTEGER NOT NULL REFERENCES resource_version (seq),
+  PRIMARY KEY (type, id)
+) STRICT, WITHOUT ROWID;
+
+-- R4 CompartmentDefinition-patient membership of each version, for
+-- Patient/[id]/* and consent checks.
+CREATE TABLE version_compartment (
+  seq        INTEGER NOT NULL REFERENCES resource_version (seq),
+  patient_id TEXT    NOT NULL,
+  PRIMARY KEY (seq, patient_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX version_compartment_by_patient ON version_compartment (patient_id, seq);
+)sql";
+
+constexpr std::array kSteps{
+    Migration{1, kVersionLog},
+};
+
+struct SchemaStamp {
+  std::int64_t version = 0;
+  std::int64_t application_id = 0;
+};
+
+Result<std::int64_t> read_pragma(Connection& conn, std::string_view sql) {
+  auto stmt = conn.prepare(sql);
+  if (!stmt) return stmt.take_issue();
+  auto row = stmt->step();
+  if (!row) return row.take_issue();
+  if (!*row) return storage_issue("pragma returned no row");
+  return stmt->int64(0);
+}
+
+Result<SchemaStamp> read_stamp(Connection& conn) {
+  SchemaStamp s;
+  auto version = read_pragma(conn, "PRAGMA user_version");
+  if (!version) return version.take_issue();
+  s.version = *version;
+  auto app = read_pragma(conn, "PRAGMA application_id");
+  if (!app) return app.take_issue();
+  s.application_id = *app;
+  return s;
+}
+
+Status check_stamp(const SchemaStamp& s, std::span<const Migration> steps) {
+  const std::int64_t latest = steps.empty() ? 0 : steps.back().version;
+  if (s.application_id != 0 && s.application_id != kApplicationId)
+    return make_issue(err::kStorage, "The store file belongs to another application");
+  if (s.version > latest)
+    return make_issue(err::kStorage, "The store file has schema version " +
+                                         std::to_string(s.version) +
+                                         ", newer than this build supports (" +
+                                         std::to_string(latest) + "); upgrade CareBridge");
+  return ok_status();
+}
+
+Status check_order(std::span<const Migration> steps) {
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].version != static_cast<int>(i) + 1)
+      return make_issue(err::kInternal, "Store migrations are out of order");
+  return ok_status();
+}
+
+}  // namespace
+
+std::span<const Migration> store_migrations() { return kSteps; }
+
+Status check_schema(Connection& conn, std::span<const Migration> steps) {
+  if (auto st = check_order(steps); !st) return st;
+  auto stamp = read_stamp(conn);
+  if (!stamp) return stamp.take_issue();
+  return check_stamp(*stamp, steps);
+}
+
+Result<int> migrate(Connection& conn, std::span<const Migration> steps) {
+  if (auto st = check_order(steps); !st) return st.take_issue();
+  int applied = 0;
+  for (;;) {
+    auto txn = Transaction::begin(conn, Transaction::Kind::immediate);
+    if (!txn) return txn.take_issue();
+    // Read under the write lock: another process may have migrated since.
+    auto stamp = read_stamp(conn);
+    if (!stamp) return stamp.take_issue();
+    if (auto st = check_stamp(*stamp, steps); !st) return st.take_issue();
+    const auto next = static_cast<std::size_t>(stamp->version);
+    if (next == steps.size()) {
+      if (auto st = txn->commit(); !st) return st.take_issue();
+      return applied;
+    }
+    if (auto st = conn.exec(steps[next].sql); !st) return st.take_issue();
+    // PRAGMA takes no bound parameters; both numbers are our own constants.
+    std::string stamp_sql = "PRAGMA user_version = " + std::to_string(steps[next].version);
+    if (stamp->application_id == 0)
+      stamp_sql += "; PRAGMA application_id = " + std::to_string(kApplicationId);
+    if (auto st = conn.exec(stamp_sql); !st) return st.take_issue();
+    if (auto st = txn->commit(); !st) return st.take_issue();
+    ++applied;
+  }
+}
+
+}  // namespace fhir::store

@@ -1,0 +1,28 @@
+// The read queries over the version tables. They run on whatever connection
+// they are given: a leased reader (committed data only) or the writer inside
+// its group transaction (where they also see the group's earlier units).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "fhir/core/result.hpp"
+#include "fhir/store/store.hpp"
+
+namespace fhir::store {
+
+class Connection;
+
+Result<std::optional<VersionRecord>> query_head(Connection& conn, std::string_view type,
+                                                std::string_view id);
+Result<std::optional<VersionRecord>> query_version(Connection& conn, std::string_view type,
+                                                   std::string_view id, std::int64_t version);
+// Page and total come from one read snapshot, so they agree.
+Result<HistoryPage> query_history(Connection& conn, const HistoryQuery& q);
+// The highest seq stored (0 for an empty store).
+Result<std::int64_t> query_last_seq(Connection& conn);
+// The greatest last_updated_ms stored (nullopt for an empty store).
+Result<std::optional<std::int64_t>> query_max_last_updated(Connection& conn);
+
+}  // namespace fhir::store

@@ -1,0 +1,38 @@
+// The writer's WriteTxn: what a unit sees inside the group transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "fhir/core/clock.hpp"
+#include "fhir/store/store.hpp"
+
+namespace fhir::store {
+
+class Connection;
+
+// One per group; the writer thread hands it to each unit in turn.
+class SqliteWriteTxn final : public WriteTxn {
+ public:
+  SqliteWriteTxn(Connection& conn, const Clock& clock) : conn_(conn), clock_(clock) {}
+
+  // Reads through the writer connection, so it sees earlier units of the group.
+  Result<std::optional<VersionRecord>> head(std::string_view type, std::string_view id) override;
+  // Atomic on its own (a savepoint of its own): a unit that ignores a
+  // failed append cannot commit half a version.
+  Result<std::int64_t> append(const NewVersion& v) override;
+  std::int64_t now_ms() override;
+
+ private:
+  Status insert(const NewVersion& v, std::int64_t& seq);
+
+  Connection& conn_;
+  const Clock& clock_;
+  // The greatest last_updated_ms stored or stamped so far. Loaded from the
+  // file inside the group's transaction, since another process may have
+  // written since the last group.
+  std::optional<std::int64_t> high_water_ms_;
+};
+
+}  // namespace fhir::store

@@ -1,0 +1,106 @@
+// fhir::store::Store: the durable record of every version of every resource.
+//
+// The REST layer talks only to this interface, so a PostgreSQL store can be
+// added beside the SQLite one without touching it. Calls are synchronous and
+// thread-safe; the gateway runs them on its storage pool, never on an io
+// thread. Writes are asynchronous: units queue for the single writer, which
+// runs many of them in one transaction (group commit) and reports each
+// unit's outcome only once the commit is durable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/core/result.hpp"
+
+namespace fhir::store {
+
+// One stored version. `seq` is the global commit sequence: strictly
+// increasing across all resources, shared by history, paging, the
+// forwarding outbox and the audit trail.
+struct VersionRecord {
+  std::string type;
+  std::string id;
+  std::int64_t version = 0;          // meta.versionId
+  std::int64_t seq = 0;              // global commit sequence
+  std::int64_t last_updated_ms = 0;  // meta.lastUpdated, epoch ms UTC
+  bool deleted = false;
+  std::string method;  // "POST", "PUT", "PATCH" or "DELETE": how it was made
+  std::string json;    // the resource with meta stamped; empty when deleted
+};
+
+// What a write unit appends. The unit has already stamped meta into json.
+struct NewVersion {
+  std::string type;
+  std::string id;
+  std::int64_t version = 0;
+  std::int64_t last_updated_ms = 0;
+  bool deleted = false;
+  std::string method;
+  std::string json;
+  // Patient ids whose compartment this version is in (R4
+  // CompartmentDefinition-patient), recorded beside the version.
+  std::vector<std::string> patient_compartment;
+};
+
+struct HistoryQuery {
+  std::string type;  // empty: system-level history
+  std::string id;    // empty: type-level (or system-level) history
+  std::optional<std::int64_t> since_ms;  // _since: last_updated_ms >= since
+  std::optional<std::int64_t> before_seq;  // page cursor: only seq < before_seq
+  std::optional<std::int64_t> at_or_below_seq;  // snapshot: seq <= this (stable totals)
+  int count = 50;
+  // Entries to skip after the filters (offset paging). Stable when combined
+  // with at_or_below_seq: versions below a snapshot never change.
+  std::int64_t offset = 0;
+};
+
+struct HistoryPage {
+  std::vector<VersionRecord> entries;  // newest first
+  std::int64_t total = 0;  // all matching entries of the snapshot, ignoring the cursor
+};
+
+// The writer's view inside a group transaction. Valid only during the unit.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  // The newest version (deleted or not) of type/id, or nullopt if never stored.
+  virtual Result<std::optional<VersionRecord>> head(std::string_view type,
+                                                    std::string_view id) = 0;
+  // Appends a version; assigns and returns its seq. version must be head+1.
+  virtual Result<std::int64_t> append(const NewVersion& v) = 0;
+  // The commit timestamp to stamp into lastUpdated: from the injected clock,
+  // never decreasing, so lastUpdated order follows seq order.
+  virtual std::int64_t now_ms() = 0;
+};
+
+// A unit of work for the writer. It runs inside a savepoint: if it returns an
+// error, its changes (and only its) are rolled back.
+using WriteUnit = std::function<Status(WriteTxn&)>;
+// Called once the unit's outcome is final: after a durable commit, or with
+// the unit's error, or with a storage error if the commit failed. Runs on
+// the writer thread: it must only hand the result on, never block.
+using WriteDone = std::function<void(Status)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<std::optional<VersionRecord>> read_head(std::string_view type,
+                                                         std::string_view id) = 0;
+  virtual Result<std::optional<VersionRecord>> read_version(std::string_view type,
+                                                            std::string_view id,
+                                                            std::int64_t version) = 0;
+  virtual Result<HistoryPage> history(const HistoryQuery& q) = 0;
+  virtual void write(WriteUnit unit, WriteDone done) = 0;
+  // The highest committed seq.
+  virtual Result<std::int64_t> last_seq() = 0;
+  // Drains queued writes, then closes every connection. Idempotent.
+  virtual void close() = 0;
+};
+
+}  // namespace fhir::store

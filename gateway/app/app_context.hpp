@@ -1,0 +1,35 @@
+// AppContext: what every stage and handler may use, built once at start-up
+// and read-only afterwards (safe to share across io threads).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "fhir/core/clock.hpp"
+#include "fhir/resource/patient_compartment.hpp"
+#include "gateway/config/settings.hpp"
+
+namespace fhir::store {
+class Store;
+}
+namespace profiles {
+class TypeModel;
+}
+
+namespace gateway {
+
+class StoragePool;
+
+struct AppContext {
+  Settings settings;
+  std::string base_url;   // "http://127.0.0.1:8080" or the configured public URL
+  std::string base_path;  // path part of base_url, "" or "/fhir"
+  const fhir::Clock* clock = nullptr;
+  std::shared_ptr<const profiles::TypeModel> types;
+  std::shared_ptr<const fhir::PatientCompartment> compartment;
+  fhir::store::Store* store = nullptr;
+  StoragePool* storage = nullptr;
+  std::string capability_statement;  // generated from the route table at start-up
+};
+
+}  // namespace gateway

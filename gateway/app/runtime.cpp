@@ -1,0 +1,78 @@
+#include "gateway/app/runtime.hpp"
+
+#include <filesystem>
+
+#include "fhir/core/errors.hpp"
+#include "fhir/core/instant.hpp"
+#include "fhir/store/sqlite_store.hpp"
+#include "gateway/app/capability.hpp"
+#include "gateway/storage/storage_pool.hpp"
+#include "profiles/type_model.hpp"
+
+namespace gateway {
+namespace fs = std::filesystem;
+
+std::string resolve_share_dir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const fs::path& candidate : {exe.parent_path() / "share" / "carebridge",
+                                      exe.parent_path().parent_path() / "share" / "carebridge"}) {
+      if (fs::is_directory(candidate, ec)) return candidate.string();
+    }
+  }
+  return "share/carebridge";
+}
+
+fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
+                                                     const fhir::Clock* clock) {
+  if (settings.db_path.empty())
+    return fhir::make_issue(fhir::err::kInvalidParameter, "--db PATH is required");
+  std::unique_ptr<Runtime> rt(new Runtime());
+  rt->app_.settings = settings;
+  rt->app_.clock = clock != nullptr ? clock : &rt->system_clock_;
+
+  std::string share = resolve_share_dir(settings.share_dir);
+  auto types = profiles::TypeModel::load(share + "/r4/fhir.schema.json");
+  if (!types) return types.take_issue();
+  rt->app_.types = std::move(*types);
+  auto compartment = fhir::PatientCompartment::load(share + "/r4/CompartmentDefinition-patient.json",
+                                                    share + "/r4/search-parameters.json");
+  if (!compartment) return compartment.take_issue();
+  rt->app_.compartment = std::make_shared<fhir::PatientCompartment>(std::move(*compartment));
+
+  fhir::store::SqliteOptions opts;
+  opts.path = settings.db_path;
+  auto store = fhir::store::open_sqlite_store(opts, *rt->app_.clock);
+  if (!store) return store.take_issue();
+  rt->store_ = std::move(*store);
+  rt->app_.store = rt->store_.get();
+  rt->storage_ = std::make_unique<StoragePool>(settings.storage_threads);
+  rt->app_.storage = rt->storage_.get();
+  return rt;
+}
+
+void Runtime::set_bound_address(const std::string& host_port) {
+  if (app_.settings.base_url.empty()) {
+    app_.base_url = "http://" + host_port;
+  } else {
+    app_.base_url = app_.settings.base_url;
+    while (!app_.base_url.empty() && app_.base_url.back() == '/') app_.base_url.pop_back();
+  }
+  // The path part of the base URL, if any, prefixes every route.
+  std::size_t scheme = app_.base_url.find("://");
+  std::size_t slash = app_.base_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  app_.base_path = slash == std::string::npos ? "" : app_.base_url.substr(slash);
+  app_.capability_statement =
+      build_capability_statement(app_, fhir::format_instant(app_.clock->now_ms()));
+}
+
+void Runtime::close() {
+  if (storage_) storage_->stop();
+  if (store_) store_->close();
+}
+
+Runtime::~Runtime() { close(); }
+
+}  // namespace gateway

@@ -1,0 +1,43 @@
+// Runtime: what a running gateway owns, opened in dependency order
+// (definitions, store, storage pool) and closed in reverse.
+#pragma once
+
+#include <memory>
+
+#include "fhir/core/clock.hpp"
+#include "fhir/core/result.hpp"
+#include "gateway/app/app_context.hpp"
+#include "gateway/config/settings.hpp"
+
+namespace gateway {
+
+class Runtime {
+ public:
+  // clock: nullptr for the system clock; tests pass their own (it must
+  // outlive the runtime).
+  static fhir::Result<std::unique_ptr<Runtime>> open(const Settings& settings,
+                                                     const fhir::Clock* clock = nullptr);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  AppContext& app() { return app_; }
+  // Records the bound address; fills base_url if not configured and builds
+  // the CapabilityStatement that names it.
+  void set_bound_address(const std::string& host_port);
+  // Stops the storage pool and closes the store (after in-flight writes).
+  void close();
+
+ private:
+  Runtime() = default;
+  fhir::SystemClock system_clock_;
+  std::unique_ptr<fhir::store::Store> store_;
+  std::unique_ptr<StoragePool> storage_;
+  AppContext app_;
+};
+
+// The folder of spec definitions: the setting, else share/carebridge beside
+// the binary, else ../share/carebridge (an installed layout).
+std::string resolve_share_dir(const std::string& configured);
+
+}  // namespace gateway

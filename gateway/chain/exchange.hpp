@@ -1,0 +1,45 @@
+// Exchange: everything one request carries through the chain of stages.
+// Stages read the request and earlier stages' results, and write the
+// response; none of them sees the socket.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "fhir/core/issue.hpp"
+#include "fhir/core/query.hpp"
+#include "gateway/http/http_message.hpp"
+#include "gateway/routing/route.hpp"
+
+namespace gateway {
+
+// Who is asking. Until the access issue, every request is admitted as a
+// development administrator by the authenticate stage.
+struct Principal {
+  std::string client_id;
+  std::string role;          // source, partner, compliance, care-manager, admin
+  std::string organization;  // "Organization/ID" the client acts for
+};
+
+// Prefer: return=... (FHIR R4 http.html#ops)
+enum class PreferReturn { unspecified, minimal, representation, operation_outcome };
+
+struct Exchange {
+  HttpRequest request;
+  HttpResponse response;
+
+  // Set by parse_request.
+  std::string path;  // decoded, relative to the base path, no leading '/'
+  fhir::QueryParams query;
+  PreferReturn prefer_return = PreferReturn::unspecified;
+  // Set by authenticate.
+  Principal principal;
+  // Set by route.
+  Route route;
+
+  // Replaces the response with an OperationOutcome for issue, with the
+  // status the error registry gave it.
+  void fail(const fhir::Issue& issue);
+};
+
+}  // namespace gateway

@@ -1,0 +1,22 @@
+#include "gateway/chain/exchange.hpp"
+#include "gateway/chain/stages.hpp"
+#include "gateway/handlers/handlers.hpp"
+
+namespace gateway {
+
+net::awaitable<Flow> handle_stage(Exchange& x, const AppContext& app) {
+  switch (x.route.interaction) {
+    case Interaction::capabilities: co_await handle_capabilities(x, app); break;
+    case Interaction::read: co_await handle_read(x, app); break;
+    case Interaction::vread: co_await handle_vread(x, app); break;
+    case Interaction::create: co_await handle_create(x, app); break;
+    case Interaction::update: co_await handle_update(x, app); break;
+    case Interaction::remove: co_await handle_delete(x, app); break;
+    case Interaction::history_instance:
+    case Interaction::history_type:
+    case Interaction::history_system: co_await handle_history(x, app); break;
+  }
+  co_return Flow::next;
+}
+
+}  // namespace gateway

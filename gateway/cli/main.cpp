@@ -1,0 +1,49 @@
+// carebridge: the command-line entry point. Outside checks rely on these
+// forms exactly:
+//   carebridge serve --listen HOST:PORT --db PATH [--config FILE]
+//   carebridge import --db PATH [--client ID] FILE_OR_DIR...
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gateway/cli/commands.hpp"
+#include "gateway/config/settings_loader.hpp"
+
+namespace {
+
+void print_help() {
+  std::printf(
+      "CareBridge %s: FHIR R4 gateway for integrated behavioral-health care\n\n"
+      "Usage:\n"
+      "  carebridge serve --listen HOST:PORT --db PATH [--config FILE] [settings]\n"
+      "      Serve the FHIR R4 REST API over the SQLite store at PATH. Prints\n"
+      "      'listening on HOST:PORT' once ready. SIGTERM stops gracefully.\n"
+      "  carebridge import --db PATH [--client ID] FILE_OR_DIR...\n"
+      "      Load JSON resources and transaction/batch Bundles, each file in one\n"
+      "      transaction (also while a server runs on the store).\n"
+      "  carebridge --help\n\n"
+      "Settings (flags over CAREBRIDGE_* environment over the config file):\n%s",
+      CAREBRIDGE_VERSION, gateway::settings_help().c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_help();
+    return args.empty() ? 2 : 0;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") {
+      print_help();
+      return 0;
+    }
+  }
+  if (command == "serve") return gateway::serve_command(args);
+  if (command == "import") return gateway::import_command(args);
+  std::fprintf(stderr, "carebridge: unknown command '%s' (try --help)\n", command.c_str());
+  return 2;
+}

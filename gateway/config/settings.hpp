@@ -1,0 +1,28 @@
+// Every setting of the gateway, with its default. Values come from a JSON
+// config file, CAREBRIDGE_* environment variables and command-line flags,
+// in that order of increasing precedence (settings_loader.hpp).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace gateway {
+
+struct Settings {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 binds a free one
+  std::string db_path;                    // the SQLite store file
+  std::string base_url;      // public base URL; empty: http://<bound address>
+  std::string share_dir;     // spec definitions and code tables; empty: beside the binary
+  int io_threads = 2;        // threads running sockets and the request chain
+  int storage_threads = 4;   // threads (and SQLite reader connections) for storage work
+  std::size_t body_limit = 32u << 20;   // bytes; larger bodies get 413
+  std::size_t header_limit = 16u << 10; // bytes of request line and headers
+  int idle_timeout_ms = 60000;     // keep-alive: wait for the next request
+  int request_timeout_ms = 30000;  // to receive a whole request once it began
+  int write_timeout_ms = 30000;    // to send a response
+  int shutdown_grace_ms = 10000;   // in-flight requests get this long on SIGTERM
+  int history_default_count = 50;
+  int history_max_count = 1000;
+};
+
+}  // namespace gateway

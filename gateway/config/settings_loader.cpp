@@ -1,0 +1,154 @@
+#include "gateway/config/settings_loader.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "fhir/core/errors.hpp"
+#include "fhir/json/parse.hpp"
+
+namespace gateway {
+namespace {
+
+using Setter = std::function<bool(Settings&, const std::string&)>;
+
+struct SettingDef {
+  const char* key;   // config file key; flag is --key with '_' as '-'
+  const char* env;   // environment variable
+  const char* help;
+  Setter set;
+};
+
+Setter text(std::string Settings::*field) {
+  return [field](Settings& s, const std::string& v) {
+    s.*field = v;
+    return true;
+  };
+}
+
+template <class Int>
+Setter number(Int Settings::*field) {
+  return [field](Settings& s, const std::string& v) {
+    Int out{};
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc() || p != v.data() + v.size()) return false;
+    s.*field = out;
+    return true;
+  };
+}
+
+const std::vector<SettingDef>& defs() {
+  static const std::vector<SettingDef> kDefs = {
+      {"listen", "CAREBRIDGE_LISTEN", "HOST:PORT to listen on (port 0: any free port)",
+       text(&Settings::listen)},
+      {"db", "CAREBRIDGE_DB", "path of the SQLite store file", text(&Settings::db_path)},
+      {"base_url", "CAREBRIDGE_BASE_URL",
+       "public base URL for Location, fullUrl and links (default http://<bound address>)",
+       text(&Settings::base_url)},
+      {"share_dir", "CAREBRIDGE_SHARE_DIR",
+       "folder of spec definitions and code tables (default: share/carebridge beside the binary)",
+       text(&Settings::share_dir)},
+      {"io_threads", "CAREBRIDGE_IO_THREADS", "threads serving sockets", number(&Settings::io_threads)},
+      {"storage_threads", "CAREBRIDGE_STORAGE_THREADS", "threads and reader connections for storage",
+       number(&Settings::storage_threads)},
+      {"body_limit", "CAREBRIDGE_BODY_LIMIT", "largest request body in bytes (413 above)",
+       number(&Settings::body_limit)},
+      {"header_limit", "CAREBRIDGE_HEADER_LIMIT", "largest request head in bytes",
+       number(&Settings::header_limit)},
+      {"idle_timeout_ms", "CAREBRIDGE_IDLE_TIMEOUT_MS", "keep-alive wait for the next request",
+       number(&Settings::idle_timeout_ms)},
+      {"request_timeout_ms", "CAREBRIDGE_REQUEST_TIMEOUT_MS", "time to receive a whole request",
+       number(&Settings::request_timeout_ms)},
+      {"write_timeout_ms", "CAREBRIDGE_WRITE_TIMEOUT_MS", "time to send a response",
+       number(&Settings::write_timeout_ms)},
+      {"shutdown_grace_ms", "CAREBRIDGE_SHUTDOWN_GRACE_MS",
+       "how long in-flight requests may finish on SIGTERM", number(&Settings::shutdown_grace_ms)},
+      {"history_default_count", "CAREBRIDGE_HISTORY_DEFAULT_COUNT", "history page size without _count",
+       number(&Settings::history_default_count)},
+      {"history_max_count", "CAREBRIDGE_HISTORY_MAX_COUNT", "largest history page",
+       number(&Settings::history_max_count)},
+  };
+  return kDefs;
+}
+
+std::string flag_of(const SettingDef& d) {
+  std::string f = std::string("--") + d.key;
+  for (char& c : f)
+    if (c == '_') c = '-';
+  return f;
+}
+
+fhir::Issue bad_value(const std::string& where) {
+  return fhir::make_issue(fhir::err::kInvalidParameter, "invalid value for " + where);
+}
+
+fhir::Status apply_file(Settings& s, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fhir::make_issue(fhir::err::kInvalidParameter, "cannot read config file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto doc = fhir::json::parse(ss.str());
+  if (!doc || !doc->is_object())
+    return fhir::make_issue(fhir::err::kInvalidParameter, "config file " + path + " is not a JSON object");
+  for (const auto& [key, value] : doc->members()) {
+    const SettingDef* def = nullptr;
+    for (const auto& d : defs())
+      if (key == d.key) def = &d;
+    if (def == nullptr)
+      return fhir::make_issue(fhir::err::kInvalidParameter, "unknown setting '" + key + "' in " + path);
+    if ((!value.is_string() && !value.is_number()) || !def->set(s, value.text()))
+      return bad_value(key + " in " + path);
+  }
+  return fhir::ok_status();
+}
+
+}  // namespace
+
+fhir::Result<LoadedSettings> load_settings(const std::vector<std::string>& args) {
+  LoadedSettings out;
+  // The config file is named by --config or CAREBRIDGE_CONFIG; read it first.
+  std::string config_path;
+  if (const char* e = std::getenv("CAREBRIDGE_CONFIG")) config_path = e;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--config") config_path = args[i + 1];
+  if (!config_path.empty())
+    if (auto st = apply_file(out.settings, config_path); !st) return st.take_issue();
+
+  for (const auto& d : defs()) {
+    if (const char* e = std::getenv(d.env); e != nullptr && *e != '\0')
+      if (!d.set(out.settings, e)) return bad_value(d.env);
+  }
+
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--config") {
+      ++i;
+      continue;
+    }
+    const SettingDef* def = nullptr;
+    for (const auto& d : defs())
+      if (a == flag_of(d)) def = &d;
+    if (def == nullptr) {
+      out.rest.push_back(a);
+      continue;
+    }
+    if (i + 1 >= args.size())
+      return fhir::make_issue(fhir::err::kInvalidParameter, a + " needs a value");
+    if (!def->set(out.settings, args[++i])) return bad_value(a);
+  }
+  return out;
+}
+
+std::string settings_help() {
+  std::string out;
+  out += "  --config FILE  (CAREBRIDGE_CONFIG)  JSON file of settings, keys as below\n";
+  for (const auto& d : defs()) {
+    out += "  " + flag_of(d) + " VALUE  (" + d.env + ", config key \"" + d.key + "\")\n      " +
+           d.help + "\n";
+  }
+  return out;
+}
+
+}  // namespace gateway

@@ -1,0 +1,21 @@
+// One handler per REST interaction, each in its own file. A handler reads
+// the routed Exchange, does its storage work on the storage pool, and fills
+// the response (or calls Exchange::fail).
+#pragma once
+
+#include "gateway/net/net.hpp"
+
+namespace gateway {
+
+struct AppContext;
+struct Exchange;
+
+net::awaitable<void> handle_capabilities(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_read(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_vread(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_create(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_update(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_delete(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_history(Exchange& x, const AppContext& app);
+
+}  // namespace gateway

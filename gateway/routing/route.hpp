@@ -1,0 +1,52 @@
+// The route table: every REST interaction the gateway serves, by method and
+// path pattern. The CapabilityStatement is generated from this table, so
+// what /metadata advertises is exactly what the router answers.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/core/result.hpp"
+
+namespace profiles {
+class TypeModel;
+}
+
+namespace gateway {
+
+enum class Interaction {
+  capabilities,
+  create,
+  read,
+  vread,
+  update,
+  remove,  // "delete"
+  history_instance,
+  history_type,
+  history_system,
+};
+
+struct RouteSpec {
+  const char* method;
+  const char* pattern;  // segments; "{type}", "{id}", "{vid}" are variables
+  Interaction interaction;
+  const char* code;  // the CapabilityStatement interaction code
+};
+
+const std::vector<RouteSpec>& route_table();
+
+struct Route {
+  Interaction interaction = Interaction::capabilities;
+  std::string type;
+  std::string id;
+  std::string vid;
+};
+
+// path: decoded, relative to the base ("Patient/123/_history/2").
+// Errors: unknown type 404, unknown path 404, known path wrong method 405,
+// malformed id 400.
+fhir::Result<Route> match_route(std::string_view method, std::string_view path,
+                                const profiles::TypeModel& types);
+
+}  // namespace gateway

@@ -1,0 +1,67 @@
+#include "profiles/capability_statement.hpp"
+
+#include "fhir/json/value.hpp"
+#include "fhir/json/write.hpp"
+
+namespace profiles {
+namespace {
+
+using fhir::json::Value;
+
+Value str(const std::string& s) { return Value::make_string(s); }
+
+Value interactions(const std::vector<std::string>& codes) {
+  Value list = Value::make_array();
+  for (const auto& c : codes) {
+    Value i = Value::make_object();
+    i.set("code", str(c));
+    list.push_back(std::move(i));
+  }
+  return list;
+}
+
+bool has(const std::vector<std::string>& v, const char* code) {
+  for (const auto& c : v)
+    if (c == code) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string capability_statement_json(const CapabilityInput& in) {
+  Value cs = Value::make_object();
+  cs.set("resourceType", str("CapabilityStatement"));
+  cs.set("status", str("active"));
+  cs.set("date", str(in.date));
+  cs.set("publisher", str("CareBridge"));
+  cs.set("kind", str("instance"));
+  Value& sw = cs.set("software", Value::make_object());
+  sw.set("name", str(in.software_name));
+  sw.set("version", str(in.software_version));
+  Value& impl = cs.set("implementation", Value::make_object());
+  impl.set("description", str("CareBridge FHIR R4 gateway for integrated behavioral-health care"));
+  impl.set("url", str(in.base_url));
+  cs.set("fhirVersion", str("4.0.1"));
+  Value& formats = cs.set("format", Value::make_array());
+  formats.push_back(str("application/fhir+json"));
+  formats.push_back(str("json"));
+
+  Value& rests = cs.set("rest", Value::make_array());
+  Value rest = Value::make_object();
+  rest.set("mode", str("server"));
+  Value& resources = rest.set("resource", Value::make_array());
+  for (const auto& type : in.resource_types) {
+    Value r = Value::make_object();
+    r.set("type", str(type));
+    r.set("interaction", interactions(in.type_interactions));
+    if (has(in.type_interactions, "vread")) r.set("versioning", str("versioned-update"));
+    if (has(in.type_interactions, "vread")) r.set("readHistory", Value::make_bool(true));
+    if (has(in.type_interactions, "update")) r.set("updateCreate", Value::make_bool(true));
+    resources.push_back(std::move(r));
+  }
+  rest.set("interaction", interactions(in.system_interactions));
+  rests.push_back(std::move(rest));
+  return fhir::json::write(cs);
+}
+
+}  // namespace profiles

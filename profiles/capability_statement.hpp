@@ -1,0 +1,23 @@
+// Builds the server's CapabilityStatement from what the router really serves
+// (the gateway passes its route table's interactions), never from a
+// hand-kept file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace profiles {
+
+struct CapabilityInput {
+  std::string software_name;
+  std::string software_version;
+  std::string base_url;
+  std::string date;  // instant the statement was generated
+  std::vector<std::string> resource_types;
+  std::vector<std::string> type_interactions;    // R4 TypeRestfulInteraction codes
+  std::vector<std::string> system_interactions;  // R4 SystemRestfulInteraction codes
+};
+
+std::string capability_statement_json(const CapabilityInput& in);
+
+}  // namespace profiles

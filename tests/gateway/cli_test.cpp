@@ -1,0 +1,101 @@
+// The command-line contract outside checks rely on.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "tests/support/fixture_paths.hpp"
+#include "tests/support/gateway_fixture.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace carebridge::test {
+namespace {
+
+TEST(CliTest, HelpDocumentsCommandsAndSettings) {
+  std::string out;
+  EXPECT_EQ(run_binary({"--help"}, &out), 0);
+  for (const char* s : {"serve", "import", "--listen", "--db", "--config", "CAREBRIDGE_LISTEN",
+                        "--body-limit", "--io-threads"})
+    EXPECT_NE(out.find(s), std::string::npos) << s;
+}
+
+TEST(CliTest, ServePrintsListeningLineAndStopsOnSigterm) {
+  TempDir dir;
+  ServerProcess server((dir.path() / "s.db").string());
+  ASSERT_TRUE(server.started());
+  TestClient client(server.base_url());
+  EXPECT_EQ(client.get("metadata").status, 200);
+  int status = server.signal_and_wait(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(CliTest, ConfigFileAndFlagsPrecedence) {
+  TempDir dir;
+  std::string config = (dir.path() / "c.json").string();
+  std::ofstream(config) << R"({"body_limit": 50, "history_default_count": 1})";
+  // The flag overrides the file's body limit; the file's page size holds.
+  ServerProcess server((dir.path() / "s.db").string(), {"--config", config, "--body-limit", "100000"});
+  ASSERT_TRUE(server.started());
+  TestClient client(server.base_url());
+  ASSERT_EQ(client.post("Patient", R"({"resourceType":"Patient","active":true})").status, 201);
+  ASSERT_EQ(client.post("Patient", R"({"resourceType":"Patient","active":true})").status, 201);
+  auto h = client.get("Patient/_history").json();
+  EXPECT_EQ(h.find("entry")->items().size(), 1u);
+}
+
+TEST(CliTest, ImportLoadsFilesAndBundles) {
+  TempDir dir;
+  std::string db = (dir.path() / "s.db").string();
+  std::string examples = fixtures_dir() + "/r4-examples";
+  std::string out;
+  int rc = run_binary({"import", "--db", db, "--share-dir", share_dir(),
+                       examples + "/Patient-example.json", demo_dir()},
+                      &out);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("[1/"), std::string::npos) << out;  // progress lines
+  ServerProcess server(db);
+  ASSERT_TRUE(server.started());
+  TestClient client(server.base_url());
+  EXPECT_EQ(client.get("Patient/example").status, 200);
+  auto patients = client.get("Patient/_history").json();
+  EXPECT_GE(std::stoi(patients.find("total")->text()), 2);
+  // urn:uuid references were rewritten to the ids assigned in the bundle.
+  auto obs = client.get("Observation/_history?_count=1").json();
+  const auto& o = obs.find("entry")->items().at(0).find("resource");
+  std::string subject(o->find("subject")->string_at("reference"));
+  EXPECT_EQ(subject.rfind("Patient/", 0), 0u) << subject;
+  EXPECT_EQ(client.get(subject).status, 200);
+}
+
+TEST(CliTest, ImportFailsNamingTheBadFile) {
+  TempDir dir;
+  std::string bad = (dir.path() / "bad.json").string();
+  std::ofstream(bad) << R"({"resourceType":"Patient","birthDate":"1990-13-45"})";
+  std::string out;
+  int rc = run_binary({"import", "--db", (dir.path() / "s.db").string(), "--share-dir", share_dir(), bad}, &out);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("bad.json"), std::string::npos) << out;
+  EXPECT_NE(out.find("FAILED"), std::string::npos) << out;
+}
+
+TEST(CliTest, ImportWhileServerRuns) {
+  TempDir dir;
+  std::string db = (dir.path() / "s.db").string();
+  ServerProcess server(db);
+  ASSERT_TRUE(server.started());
+  TestClient client(server.base_url());
+  ASSERT_EQ(client.put("Patient/a", R"({"resourceType":"Patient","id":"a"})").status, 201);
+  std::string out;
+  EXPECT_EQ(run_binary({"import", "--db", db, "--share-dir", share_dir(),
+                        fixtures_dir() + "/r4-examples/Patient-example.json"},
+                       &out),
+            0)
+      << out;
+  EXPECT_EQ(client.get("Patient/example").status, 200);
+  EXPECT_EQ(client.put("Patient/b", R"({"resourceType":"Patient","id":"b"})").status, 201);
+}
+
+}  // namespace
+}  // namespace carebridge::test

@@ -1,0 +1,33 @@
+// ServerProcess: the real `carebridge serve` binary as a child process, for
+// tests that need a process boundary (kill -9 durability, SIGTERM, the CLI
+// contract). Waits for the "listening on" line, never sleeps.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace carebridge::test {
+
+class ServerProcess {
+ public:
+  // Starts `carebridge serve --listen 127.0.0.1:0 --db db_path extra...`.
+  ServerProcess(const std::string& db_path, const std::vector<std::string>& extra = {});
+  ~ServerProcess();
+
+  bool started() const { return port_ > 0; }
+  const std::string& base_url() const { return base_url_; }
+  // Sends sig and waits for the process; returns its wait status.
+  int signal_and_wait(int sig);
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string base_url_;
+};
+
+// Runs the binary with args to completion; returns exit code, fills output.
+int run_binary(const std::vector<std::string>& args, std::string* output);
+
+}  // namespace carebridge::test
