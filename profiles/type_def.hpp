@@ -2,7 +2,6 @@
 // defines it: the table of its JSON member names. Built by TypeModel.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -61,7 +60,7 @@ class TypeDef {
 
   std::string name_;
   bool is_resource_ = false;
-  std::vector<ElementDef> elements_;  // schema order; never resized after index_ is built
+  std::vector<ElementDef> elements_;  // schema order, then `_x` the loader adds; fixed once built
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> index_;
 };
 

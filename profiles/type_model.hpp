@@ -4,7 +4,7 @@
 // is a hand-kept list. Immutable after load and shared between threads.
 #pragma once
 
-#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,7 +40,6 @@ class TypeModel {
  private:
   friend class TypeModelBuilder;
   TypeModel();
-
 
   // unique_ptr: TypeDefs never move once elements point at them.
   std::vector<std::unique_ptr<TypeDef>> types_;

@@ -244,6 +244,10 @@ class Walker {
         if (!v.is_object())
           return structure(path_ + " must be a JSON object (" + e.type_name + "), but " +
                            std::string(sent_as(v)) + " was sent.");
+        // R4 ele-1: an element needs a value or children, and its id does
+        // not count. (A `_x` with only an id is fine: x holds the value.)
+        if (e.kind == ElementKind::complex && v.members().size() == 1 && v.members()[0].first == "id")
+          return structure(path_ + " has nothing but an id; an element needs content (ele-1).");
         return object(v, *e.type);
       case ElementKind::resource:
         if (!v.is_object())

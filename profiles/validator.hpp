@@ -1,10 +1,12 @@
 // Checks a resource against the R4 definition of its type: every element is
-// one the type defines, repeats exactly when the type says, and holds a
-// value of the right JSON type and format. Contained resources (and
-// Bundle.entry.resource, Parameters.parameter.resource) are checked as their
-// own resourceType. Min cardinality (required elements), invariants,
-// terminology beyond the schema's required enums and profiles are not
-// checked here.
+// one the type defines, repeats exactly when the type says, holds a value
+// of the right JSON type and format (codes: the schema's required value
+// sets), takes one type for a choice element, and the FHIR JSON rules hold
+// (no null, empty object or array, or element with only an id; `_x` aligned
+// with x). Contained resources (and Bundle.entry.resource,
+// Parameters.parameter.resource) are checked as their own resourceType.
+// Not checked here: min cardinality, FHIRPath invariants, other bindings,
+// profiles. Thread-safe: the model is immutable.
 #pragma once
 
 #include <cstddef>

@@ -60,8 +60,23 @@ CREATE TABLE version_compartment (
 CREATE INDEX version_compartment_by_patient ON version_compartment (patient_id, seq);
 )sql";
 
+// Step 2: token search index of current versions (identifier now; the
+// search issue adds every token parameter). Rows are replaced with the head.
+constexpr std::string_view kTokenIndex = R"sql(
+CREATE TABLE search_token (
+  type   TEXT NOT NULL,
+  id     TEXT NOT NULL,
+  param  TEXT NOT NULL,
+  system TEXT NOT NULL,
+  code   TEXT NOT NULL
+) STRICT;
+CREATE INDEX search_token_by_code ON search_token (type, param, code, system);
+CREATE INDEX search_token_by_resource ON search_token (type, id);
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
+    Migration{2, kTokenIndex},
 };
 
 struct SchemaStamp {

@@ -25,6 +25,26 @@ constexpr std::string_view kUpsertHeadSql =
 constexpr std::string_view kInsertCompartmentSql =
     "INSERT OR IGNORE INTO version_compartment (seq, patient_id) VALUES (?1, ?2)";
 
+constexpr std::string_view kDeleteTokensSql = "DELETE FROM search_token WHERE type = ?1 AND id = ?2";
+constexpr std::string_view kInsertTokenSql =
+    "INSERT INTO search_token (type, id, param, system, code) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+// One EXISTS clause per query, each binding ?param, and system/code only
+// when given. Built from fixed fragments; values are always bound.
+std::string find_sql(const std::vector<TokenQuery>& all_of) {
+  std::string sql = "SELECT h.id FROM resource_head h JOIN resource_version v ON v.seq = h.seq"
+                    " WHERE h.type = ? AND v.deleted = 0";
+  for (const TokenQuery& q : all_of) {
+    sql += " AND EXISTS (SELECT 1 FROM search_token t WHERE t.type = h.type AND t.id = h.id"
+           " AND t.param = ?";
+    if (q.code) sql += " AND t.code = ?";
+    if (q.system) sql += " AND t.system = ?";
+    sql += ")";
+  }
+  sql += " ORDER BY h.id LIMIT ?";
+  return sql;
+}
+
 bool known_method(std::string_view m) {
   return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE";
 }
@@ -89,6 +109,18 @@ Status SqliteWriteTxn::insert(const NewVersion& v, std::int64_t& seq) {
     stmt->bind(1, v.type).bind(2, v.id).bind(3, v.version).bind(4, seq);
     if (auto st = stmt->run(); !st) return st;
   }
+  {
+    auto stmt = conn_.prepare(kDeleteTokensSql);
+    if (!stmt) return stmt.take_issue();
+    stmt->bind(1, v.type).bind(2, v.id);
+    if (auto st = stmt->run(); !st) return st;
+  }
+  for (const TokenEntry& t : v.tokens) {
+    auto stmt = conn_.prepare(kInsertTokenSql);
+    if (!stmt) return stmt.take_issue();
+    stmt->bind(1, v.type).bind(2, v.id).bind(3, t.param).bind(4, t.system).bind(5, t.code);
+    if (auto st = stmt->run(); !st) return st;
+  }
   for (const std::string& patient : v.patient_compartment) {
     auto stmt = conn_.prepare(kInsertCompartmentSql);
     if (!stmt) return stmt.take_issue();
@@ -96,6 +128,28 @@ Status SqliteWriteTxn::insert(const NewVersion& v, std::int64_t& seq) {
     if (auto st = stmt->run(); !st) return st;
   }
   return ok_status();
+}
+
+Result<std::vector<std::string>> SqliteWriteTxn::find(std::string_view type,
+                                                      const std::vector<TokenQuery>& all_of,
+                                                      int limit) {
+  auto stmt = conn_.prepare(find_sql(all_of));
+  if (!stmt) return stmt.take_issue();
+  int i = 1;
+  stmt->bind(i++, type);
+  for (const TokenQuery& q : all_of) {
+    stmt->bind(i++, q.param);
+    if (q.code) stmt->bind(i++, *q.code);
+    if (q.system) stmt->bind(i++, *q.system);
+  }
+  stmt->bind(i, std::int64_t{limit});
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.take_issue();
+    if (!*row) return ids;
+    ids.push_back(stmt->text(0));
+  }
 }
 
 std::int64_t SqliteWriteTxn::now_ms() {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "fhir/core/clock.hpp"
 #include "fhir/store/store.hpp"
@@ -22,6 +23,9 @@ class SqliteWriteTxn final : public WriteTxn {
   // Atomic on its own (a savepoint of its own): a unit that ignores a
   // failed append cannot commit half a version.
   Result<std::int64_t> append(const NewVersion& v) override;
+  Result<std::vector<std::string>> find(std::string_view type,
+                                        const std::vector<TokenQuery>& all_of,
+                                        int limit) override;
   std::int64_t now_ms() override;
 
  private:

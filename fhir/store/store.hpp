@@ -34,6 +34,23 @@ struct VersionRecord {
   std::string json;    // the resource with meta stamped; empty when deleted
 };
 
+// One token search-index row of a resource's current version: a coded value
+// (identifier, code, ...) under a search parameter name. The store keeps the
+// rows of head versions only, replaced in the same commit as the version.
+struct TokenEntry {
+  std::string param;   // search parameter code, e.g. "identifier"
+  std::string system;  // "" when the value has no system
+  std::string code;
+};
+
+// A token search: system and code each optional (FHIR's sys|code, |code,
+// code and sys| forms); an absent system matches any, "" matches none set.
+struct TokenQuery {
+  std::string param;
+  std::optional<std::string> system;
+  std::optional<std::string> code;
+};
+
 // What a write unit appends. The unit has already stamped meta into json.
 struct NewVersion {
   std::string type;
@@ -46,6 +63,8 @@ struct NewVersion {
   // Patient ids whose compartment this version is in (R4
   // CompartmentDefinition-patient), recorded beside the version.
   std::vector<std::string> patient_compartment;
+  // Search-index rows of this version (empty for a delete).
+  std::vector<TokenEntry> tokens;
 };
 
 struct HistoryQuery {
@@ -74,6 +93,11 @@ class WriteTxn {
                                                     std::string_view id) = 0;
   // Appends a version; assigns and returns its seq. version must be head+1.
   virtual Result<std::int64_t> append(const NewVersion& v) = 0;
+  // Ids of current (not deleted) resources of type matching every query,
+  // at most limit of them; sees earlier units of the group.
+  virtual Result<std::vector<std::string>> find(std::string_view type,
+                                                const std::vector<TokenQuery>& all_of,
+                                                int limit) = 0;
   // The commit timestamp to stamp into lastUpdated: from the injected clock,
   // never decreasing, so lastUpdated order follows seq order.
   virtual std::int64_t now_ms() = 0;

@@ -178,6 +178,11 @@ TEST(ValidatorTest, EmptyObjectAndEmptyArray) {
   expect_one(check(R"({"resourceType":"Patient","telecom":[]})"), "structure", "Patient.telecom");
   expect_one(check(R"({"resourceType":"Patient","address":[{"city":"x"},{}]})"), "structure",
              "Patient.address[1]");
+  // R4 ele-1: an id is not content.
+  expect_one(check(R"({"resourceType":"Patient","address":[{"id":"a1"}]})"), "structure",
+             "Patient.address[0]");
+  EXPECT_TRUE(check(R"({"resourceType":"Patient","address":[{"id":"a1","city":"x"}],
+                        "name":[{"given":["a"],"_given":[{"id":"g1"}]}]})").empty());
 }
 
 TEST(ValidatorTest, Null) {

@@ -1,0 +1,16 @@
+// JSON Patch (RFC 6902) over our Value tree, for FHIR PATCH with
+// application/json-patch+json. All or nothing: a failing operation leaves
+// the target as it was.
+#pragma once
+
+#include <string_view>
+
+#include "fhir/core/result.hpp"
+#include "fhir/json/value.hpp"
+
+namespace fhir::json {
+
+// patch: the parsed patch document (an array of operations).
+Status apply_patch(Value& target, const Value& patch);
+
+}  // namespace fhir::json
