@@ -57,6 +57,9 @@ std::string capability_statement_json(const CapabilityInput& in) {
     if (has(in.type_interactions, "vread")) r.set("versioning", str("versioned-update"));
     if (has(in.type_interactions, "vread")) r.set("readHistory", Value::make_bool(true));
     if (has(in.type_interactions, "update")) r.set("updateCreate", Value::make_bool(true));
+    if (in.conditional_create) r.set("conditionalCreate", Value::make_bool(true));
+    if (in.conditional_update) r.set("conditionalUpdate", Value::make_bool(true));
+    if (in.conditional_delete) r.set("conditionalDelete", str("single"));
     resources.push_back(std::move(r));
   }
   rest.set("interaction", interactions(in.system_interactions));

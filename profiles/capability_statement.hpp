@@ -16,6 +16,9 @@ struct CapabilityInput {
   std::vector<std::string> resource_types;
   std::vector<std::string> type_interactions;    // R4 TypeRestfulInteraction codes
   std::vector<std::string> system_interactions;  // R4 SystemRestfulInteraction codes
+  bool conditional_create = false;
+  bool conditional_update = false;
+  bool conditional_delete = false;  // single match only
 };
 
 std::string capability_statement_json(const CapabilityInput& in);

@@ -8,6 +8,7 @@
 #include "fhir/core/clock.hpp"
 #include "fhir/resource/patient_compartment.hpp"
 #include "gateway/config/settings.hpp"
+#include "gateway/write/write_pipeline.hpp"
 
 namespace fhir::store {
 class Store;
@@ -29,6 +30,7 @@ struct AppContext {
   std::shared_ptr<const fhir::PatientCompartment> compartment;
   fhir::store::Store* store = nullptr;
   StoragePool* storage = nullptr;
+  WriteContext write;  // what the write pipeline needs, pointing into this context
   std::string capability_statement;  // generated from the route table at start-up
 };
 

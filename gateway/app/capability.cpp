@@ -20,8 +20,15 @@ std::string build_capability_statement(const AppContext& app, const std::string&
   for (const auto& r : route_table()) {
     std::string_view pattern = r.pattern;
     auto& list = pattern.substr(0, 6) == "{type}" ? in.type_interactions : in.system_interactions;
-    if (r.interaction == Interaction::capabilities) continue;  // not an R4 interaction code
-    if (std::find(list.begin(), list.end(), r.code) == list.end()) list.emplace_back(r.code);
+    std::string_view codes = r.codes;
+    while (!codes.empty()) {
+      std::string code(codes.substr(0, codes.find(' ')));
+      codes.remove_prefix(std::min(codes.size(), code.size() + 1));
+      if (std::find(list.begin(), list.end(), code) == list.end()) list.push_back(code);
+    }
+    if (r.interaction == Interaction::conditional_update) in.conditional_update = true;
+    if (r.interaction == Interaction::conditional_remove) in.conditional_delete = true;
+    if (r.interaction == Interaction::create) in.conditional_create = true;  // If-None-Exist
   }
   return profiles::capability_statement_json(in);
 }

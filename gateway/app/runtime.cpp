@@ -42,6 +42,8 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   if (!compartment) return compartment.take_issue();
   rt->app_.compartment = std::make_shared<fhir::PatientCompartment>(std::move(*compartment));
 
+  rt->app_.write = WriteContext{rt->app_.types.get(), rt->app_.compartment.get()};
+
   fhir::store::SqliteOptions opts;
   opts.path = settings.db_path;
   auto store = fhir::store::open_sqlite_store(opts, *rt->app_.clock);

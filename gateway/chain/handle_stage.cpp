@@ -10,8 +10,13 @@ net::awaitable<Flow> handle_stage(Exchange& x, const AppContext& app) {
     case Interaction::read: co_await handle_read(x, app); break;
     case Interaction::vread: co_await handle_vread(x, app); break;
     case Interaction::create: co_await handle_create(x, app); break;
-    case Interaction::update: co_await handle_update(x, app); break;
-    case Interaction::remove: co_await handle_delete(x, app); break;
+    case Interaction::update:
+    case Interaction::conditional_update: co_await handle_update(x, app); break;
+    case Interaction::patch:
+    case Interaction::conditional_patch: co_await handle_patch(x, app); break;
+    case Interaction::remove:
+    case Interaction::conditional_remove: co_await handle_delete(x, app); break;
+    case Interaction::bundle: co_await handle_bundle(x, app); break;
     case Interaction::history_instance:
     case Interaction::history_type:
     case Interaction::history_system: co_await handle_history(x, app); break;

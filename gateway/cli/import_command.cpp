@@ -9,7 +9,9 @@
 #include "gateway/app/runtime.hpp"
 #include "gateway/cli/commands.hpp"
 #include "gateway/config/settings_loader.hpp"
-#include "gateway/write/file_writes.hpp"
+#include "fhir/core/errors.hpp"
+#include "gateway/write/plan.hpp"
+#include "gateway/write/plan_units.hpp"
 #include "fhir/store/store.hpp"
 
 namespace gateway {
@@ -43,27 +45,42 @@ std::vector<fs::path> collect_files(const std::vector<std::string>& inputs, bool
   return files;
 }
 
+// Runs the units and waits for all of them: queued together, they share
+// group commits like any other writes.
+std::vector<fhir::Status> run_units(fhir::store::Store& store, std::vector<fhir::store::WriteUnit> units) {
+  std::vector<std::promise<fhir::Status>> done(units.size());
+  std::vector<std::future<fhir::Status>> results;
+  for (auto& p : done) results.push_back(p.get_future());
+  for (std::size_t i = 0; i < units.size(); ++i)
+    store.write(std::move(units[i]), [&done, i](fhir::Status st) { done[i].set_value(std::move(st)); });
+  std::vector<fhir::Status> out;
+  for (auto& f : results) out.push_back(f.get());
+  return out;
+}
+
+// Imports one file; returns the number of entries written, or why it failed.
 fhir::Result<std::size_t> import_file(const fs::path& path, Runtime& rt) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   AppContext& app = rt.app();
-  WriteContext ctx{app.types.get(), app.compartment.get()};
-  auto writes = prepare_file_writes(ss.str(), ctx);
-  if (!writes) return writes.take_issue();
-  std::vector<std::shared_ptr<PreparedWrite>> ws;
-  std::vector<std::shared_ptr<WriteOutcome>> outs;
-  for (auto& w : *writes) {
-    ws.push_back(std::make_shared<PreparedWrite>(std::move(w)));
-    outs.push_back(std::make_shared<WriteOutcome>());
-  }
-  std::promise<fhir::Status> done;
-  auto future = done.get_future();
-  app.store->write(store_unit(std::move(ws), std::move(outs)),
-                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
-  fhir::Status st = future.get();
-  if (!st) return st.take_issue();
-  return writes->size();
+  auto plan = plan_import(ss.str(), app.write);
+  if (!plan) return plan.take_issue();
+  PlanUnits units = make_units(std::move(*plan), &app.write);
+  auto outcomes = collect_outcomes(units, run_units(*app.store, std::move(units.units)));
+  if (!outcomes) return outcomes.take_issue();
+  // A batch file counts as failed if any of its entries did.
+  std::size_t failed = 0;
+  for (const auto& o : *outcomes)
+    if (o.issue) {
+      if (failed == 0) std::printf("  %s\n", o.issue->diagnostics.c_str());
+      ++failed;
+    }
+  if (failed > 0)
+    return fhir::make_issue(fhir::err::kInvalidResource,
+                            std::to_string(failed) + " of " + std::to_string(outcomes->size()) +
+                                " batch entries failed");
+  return outcomes->size();
 }
 
 }  // namespace

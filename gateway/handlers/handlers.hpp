@@ -15,7 +15,9 @@ net::awaitable<void> handle_read(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_vread(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_create(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_update(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_patch(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_delete(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_history(Exchange& x, const AppContext& app);
 
 }  // namespace gateway

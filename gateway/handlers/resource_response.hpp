@@ -8,16 +8,13 @@
 #include <string_view>
 
 #include "fhir/core/result.hpp"
+#include "gateway/write/etag.hpp"
 
 namespace gateway {
 
 struct AppContext;
 struct Exchange;
 struct HttpResponse;
-
-std::string etag_of(std::int64_t version);  // W/"3"
-// Parses If-Match: W/"3" or "3". nullopt when absent; an issue when malformed.
-fhir::Result<std::optional<std::int64_t>> parse_if_match(std::string_view header);
 
 void set_version_headers(HttpResponse& r, std::int64_t version, std::int64_t last_updated_ms);
 std::string version_url(const AppContext& app, std::string_view type, std::string_view id,

@@ -1,86 +1,104 @@
-// create, update and delete: each builds a WriteRequest and hands it to the
-// write pipeline, then answers from the unit's outcome.
-#include <memory>
-
+// create, update, patch and delete (also conditional): each becomes a
+// one-entry WritePlan through the same pipeline as bundles and import, and
+// is answered from the entry's outcome.
 #include "fhir/core/errors.hpp"
+#include "fhir/resource/operation_outcome.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/handlers/execute_plan.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/resource_response.hpp"
-#include "gateway/storage/storage_pool.hpp"
-#include "gateway/write/write_pipeline.hpp"
+#include "gateway/write/plan.hpp"
 
 namespace gateway {
 namespace {
 
-// Runs the pipeline; on success returns the outcome, else fails x.
-net::awaitable<std::shared_ptr<WriteOutcome>> run_write(Exchange& x, const AppContext& app,
-                                                        WriteKind kind) {
-  WriteRequest req;
-  req.kind = kind;
-  req.type = x.route.type;
-  req.id = x.route.id;
-  req.body = x.request.body;
-  if (kind != WriteKind::create) {
-    auto if_match = parse_if_match(x.request.header("if-match"));
-    if (!if_match) {
-      x.fail(if_match.issue());
-      co_return nullptr;
+std::string media_type_of(std::string_view v) {
+  std::string out(v.substr(0, v.find(';')));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The query of the URL without _format (not a criterion).
+std::string criteria_of(const Exchange& x) {
+  std::string out;
+  for (const auto& [k, v] : x.query) {
+    if (k == "_format") continue;
+    if (!out.empty()) out += '&';
+    out += fhir::percent_encode(k) + "=" + fhir::percent_encode(v);
+  }
+  return out;
+}
+
+net::awaitable<std::optional<EntryOutcome>> run_rest_write(Exchange& x, const AppContext& app,
+                                                           EntryMethod method) {
+  RestWrite w;
+  w.method = method;
+  w.type = x.route.type;
+  w.id = x.route.id;
+  if (w.id.empty() && method != EntryMethod::post) {
+    w.criteria = criteria_of(x);
+    if (w.criteria.empty()) {
+      x.fail(fhir::make_issue(fhir::err::kInvalidParameter,
+                              "A conditional interaction needs search criteria"));
+      co_return std::nullopt;
     }
-    req.if_match = *if_match;
   }
-  WriteContext ctx{app.types.get(), app.compartment.get()};
-  // Parsing and validating a large body is CPU work, not I/O: it stays on
-  // the io thread, which is what those threads are for.
-  auto prepared = prepare_write(req, ctx);
-  if (!prepared) {
-    x.fail(prepared.issue());
-    co_return nullptr;
+  w.body = x.request.body;
+  std::string media = media_type_of(x.request.header("content-type"));
+  w.content_type = media;
+  w.if_match = x.request.header("if-match");
+  w.if_none_exist = x.request.header("if-none-exist");
+  auto plan = plan_rest_write(w, app.write);
+  if (!plan) {
+    x.fail(plan.issue());
+    co_return std::nullopt;
   }
-  auto write = std::make_shared<PreparedWrite>(std::move(*prepared));
-  auto out = std::make_shared<WriteOutcome>();
-  // Built outside the co_await: GCC 12 miscompiles initializer lists there.
-  fhir::store::WriteUnit unit = store_unit({write}, {out});
-  fhir::Status st = co_await await_write(*app.store, std::move(unit));
-  if (!st) {
-    x.fail(st.issue());
-    co_return nullptr;
+  auto outcomes = co_await execute_plan(std::move(*plan), app);
+  if (!outcomes) {
+    x.fail(outcomes.issue());
+    co_return std::nullopt;
   }
-  if (kind == WriteKind::create) x.route.id = write->id;
-  co_return out;
+  co_return std::move(outcomes->front());
 }
 
 }  // namespace
 
 net::awaitable<void> handle_create(Exchange& x, const AppContext& app) {
-  auto out = co_await run_write(x, app, WriteKind::create);
-  if (!out) co_return;
-  respond_written(x, app, 201, x.route.id, out->version, out->last_updated_ms, std::move(out->json));
+  auto o = co_await run_rest_write(x, app, EntryMethod::post);
+  // 200 when If-None-Exist matched an existing resource, else 201.
+  if (o) respond_written(x, app, o->status, o->id, o->version, o->last_updated_ms, std::move(o->json));
 }
 
 net::awaitable<void> handle_update(Exchange& x, const AppContext& app) {
-  auto out = co_await run_write(x, app, WriteKind::update);
-  if (!out) co_return;
-  respond_written(x, app, out->created ? 201 : 200, x.route.id, out->version,
-                  out->last_updated_ms, std::move(out->json));
+  auto o = co_await run_rest_write(x, app, EntryMethod::put);
+  if (o) {
+    x.route.id = o->id;
+    respond_written(x, app, o->status, o->id, o->version, o->last_updated_ms, std::move(o->json));
+  }
+}
+
+net::awaitable<void> handle_patch(Exchange& x, const AppContext& app) {
+  auto o = co_await run_rest_write(x, app, EntryMethod::patch);
+  if (o) respond_written(x, app, 200, o->id, o->version, o->last_updated_ms, std::move(o->json));
 }
 
 net::awaitable<void> handle_delete(Exchange& x, const AppContext& app) {
-  auto out = co_await run_write(x, app, WriteKind::remove);
-  if (!out) co_return;
-  if (out->no_change && out->version == 0) {
-    x.fail(fhir::make_issue(fhir::err::kNotFound, "No resource with this id"));
-    co_return;
-  }
+  auto o = co_await run_rest_write(x, app, EntryMethod::remove);
+  if (!o) co_return;
   // R4: 200 with an OperationOutcome, or 204 with no body.
   if (x.prefer_return == PreferReturn::operation_outcome) {
+    fhir::Issue info;
+    info.severity = fhir::Severity::information;
+    info.code = "informational";
+    info.diagnostics = "Deleted";
     x.response.status = 200;
-    x.response.body =
-        R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","diagnostics":"Deleted"}]})";
+    x.response.body = fhir::operation_outcome_json(info);
   } else {
     x.response.status = 204;
   }
-  if (!out->no_change) x.response.set_header("ETag", etag_of(out->version));
+  if (o->version > 0) x.response.set_header("ETag", etag_of(o->version));
 }
 
 }  // namespace gateway

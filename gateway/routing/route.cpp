@@ -45,12 +45,17 @@ bool match_pattern(std::string_view pattern, const std::vector<std::string_view>
 
 const std::vector<RouteSpec>& route_table() {
   static const std::vector<RouteSpec> kRoutes = {
-      {"GET", "metadata", Interaction::capabilities, "capabilities"},
+      {"GET", "metadata", Interaction::capabilities, ""},
+      {"POST", "", Interaction::bundle, "transaction batch"},
       {"GET", "_history", Interaction::history_system, "history-system"},
       {"POST", "{type}", Interaction::create, "create"},
+      {"PUT", "{type}", Interaction::conditional_update, "update"},
+      {"PATCH", "{type}", Interaction::conditional_patch, "patch"},
+      {"DELETE", "{type}", Interaction::conditional_remove, "delete"},
       {"GET", "{type}/_history", Interaction::history_type, "history-type"},
       {"GET", "{type}/{id}", Interaction::read, "read"},
       {"PUT", "{type}/{id}", Interaction::update, "update"},
+      {"PATCH", "{type}/{id}", Interaction::patch, "patch"},
       {"DELETE", "{type}/{id}", Interaction::remove, "delete"},
       {"GET", "{type}/{id}/_history", Interaction::history_instance, "history-instance"},
       {"GET", "{type}/{id}/_history/{vid}", Interaction::vread, "vread"},

@@ -21,7 +21,12 @@ enum class Interaction {
   read,
   vread,
   update,
+  conditional_update,
+  patch,
+  conditional_patch,
   remove,  // "delete"
+  conditional_remove,
+  bundle,  // POST / with a transaction or batch
   history_instance,
   history_type,
   history_system,
@@ -31,7 +36,7 @@ struct RouteSpec {
   const char* method;
   const char* pattern;  // segments; "{type}", "{id}", "{vid}" are variables
   Interaction interaction;
-  const char* code;  // the CapabilityStatement interaction code
+  const char* codes;  // CapabilityStatement interaction codes, space-separated
 };
 
 const std::vector<RouteSpec>& route_table();

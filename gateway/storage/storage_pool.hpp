@@ -9,6 +9,7 @@
 
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "fhir/core/result.hpp"
 #include "fhir/store/store.hpp"
@@ -43,5 +44,9 @@ class StoragePool {
 // Queues unit for the store's group-commit writer and resumes once its
 // outcome is durable (or failed). The writer thread only posts the result.
 net::awaitable<fhir::Status> await_write(fhir::store::Store& store, fhir::store::WriteUnit unit);
+// Queues all units at once (so they can share commits) and resumes when
+// every one is final; results in the order of units.
+net::awaitable<std::vector<fhir::Status>> await_writes(fhir::store::Store& store,
+                                                       std::vector<fhir::store::WriteUnit> units);
 
 }  // namespace gateway

@@ -1,12 +1,15 @@
-// The write pipeline: every write, from a single request, a bundle entry or
+// The write pipeline: every write, from a single request, a Bundle entry or
 // `carebridge import`, passes these stages in this order, so no path can
 // skip one:
 //
-//   parse -> check -> resolve references -> store
+//   parse -> check -> resolve -> store
 //
-// (The consent issue adds labeling and the care-model issue mapping, as
-// stages between resolve and store.) The first three are pure and run on the
-// caller's thread; store runs inside the group-commit writer.
+// parse and check run on the caller's thread (plan_*.cpp, check.cpp):
+// the body becomes a WritePlan of checked entries. resolve and store run
+// inside the group-commit writer (transaction_unit.cpp), because resolving
+// conditional operations and conditional references must see exactly the
+// state the write commits against. (Labeling and mapping join as stages
+// between resolve and store in later issues.)
 #pragma once
 
 #include <cstdint>
@@ -14,7 +17,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "fhir/core/result.hpp"
@@ -33,54 +35,44 @@ struct WriteContext {
   const fhir::PatientCompartment* compartment = nullptr;
 };
 
-enum class WriteKind { create, update, remove };
+enum class EntryMethod { get, post, put, patch, remove };
 
-// What a client asked to write, before any stage ran.
-struct WriteRequest {
-  WriteKind kind = WriteKind::create;
-  std::string type;                       // from the URL
-  std::string id;                         // from the URL (update, delete)
-  std::string_view body;                  // JSON (create, update)
-  std::optional<std::int64_t> if_match;   // expected current version
+// One write (or, inside a Bundle, one entry), parsed and checked.
+struct PlannedEntry {
+  std::size_t index = 0;  // position in the Bundle, for messages and the response
+  EntryMethod method = EntryMethod::post;
+  std::string type;
+  std::string id;        // from the URL; for POST, assigned by the server
+  std::string vid;       // GET Type/id/_history/vid
+  std::string criteria;  // conditional: query of the URL, or ifNoneExist
+  std::optional<std::int64_t> if_match;
+  std::string full_url;  // Bundle.entry.fullUrl, if any
+  std::optional<fhir::Resource> resource;  // POST, PUT
+  std::optional<fhir::json::Value> patch;  // PATCH: a JSON Patch document
+  // A batch entry that failed parse or check: it gets this outcome, and the
+  // other entries go on.
+  std::optional<fhir::Issue> failed;
 };
 
-// A write that passed parse, check and resolve, ready for the store.
-struct PreparedWrite {
-  WriteKind kind = WriteKind::create;
+enum class PlanKind { single, transaction, batch };
+
+struct WritePlan {
+  PlanKind kind = PlanKind::single;
+  std::vector<PlannedEntry> entries;
+};
+
+// What happened to one entry once its unit completed.
+struct EntryOutcome {
+  int status = 0;  // HTTP status of the entry
   std::string type;
   std::string id;
-  fhir::Resource resource;  // empty for delete
-  std::vector<std::string> patient_compartment;
-  std::optional<std::int64_t> if_match;
-};
-
-// Filled in by the store stage when the unit commits.
-struct WriteOutcome {
   std::int64_t version = 0;
-  std::int64_t seq = 0;
   std::int64_t last_updated_ms = 0;
-  bool created = false;    // a new resource (201), not a new version of one (200)
-  bool no_change = false;  // delete of a missing or deleted resource: nothing written
-  std::string json;        // the stored resource with meta (empty for delete)
+  std::string json;  // the resource as stored or read (empty for deletes)
+  std::optional<fhir::Issue> issue;  // set when the entry failed
 };
 
-// fullUrl (urn:uuid:..., urn:oid:...) -> "Type/id" assigned in this write.
-using ReferenceMap = std::unordered_map<std::string, std::string>;
-
-// parse -> check -> resolve. Errors are 400-class issues; nothing is stored.
-fhir::Result<PreparedWrite> prepare_write(const WriteRequest& req, const WriteContext& ctx);
-
-// check -> resolve for a resource already parsed (a bundle entry), which
-// must be of expected_type. For a create, id is the one already assigned.
-// references: the write's fullUrl map, or nullptr.
-fhir::Result<PreparedWrite> prepare_parsed(WriteKind kind, std::string_view expected_type,
-                                           std::string id, fhir::Resource resource,
-                                           std::optional<std::int64_t> if_match,
-                                           const WriteContext& ctx, const ReferenceMap* references);
-
-// The store stage as a unit for the group-commit writer: all writes or
-// none. outs[i] is filled for writes[i]; read them once the write completed.
-fhir::store::WriteUnit store_unit(std::vector<std::shared_ptr<PreparedWrite>> writes,
-                                  std::vector<std::shared_ptr<WriteOutcome>> outs);
+// Messages name the entry: "Bundle.entry[3]: ...".
+fhir::Issue entry_issue(const PlannedEntry& e, fhir::Issue issue, bool in_bundle);
 
 }  // namespace gateway

@@ -96,7 +96,8 @@ TEST_F(ErrorsTest, UnknownTypeAndId) {
 
 TEST_F(ErrorsTest, MethodNotAllowed) {
   expect_outcome(client().request("PATCH", "metadata"), 405);
-  expect_outcome(client().del("Patient"), 405);
+  expect_outcome(client().del("_history"), 405);
+  expect_outcome(client().put("metadata", "{}"), 405);
   expect_outcome(client().post("Patient/1", R"({"resourceType":"Patient"})"), 405);
 }
 

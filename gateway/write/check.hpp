@@ -1,0 +1,20 @@
+// The check stage: a resource fits the request and its R4 definition.
+#pragma once
+
+#include <string_view>
+
+#include "fhir/core/result.hpp"
+#include "fhir/resource/resource.hpp"
+#include "gateway/write/write_pipeline.hpp"
+
+namespace gateway {
+
+// The resource is of the type the URL names and, for an update by id
+// (id_required), carries that id; any id it carries is well-formed.
+fhir::Status check_identity(const fhir::Resource& r, std::string_view expected_type,
+                            std::string_view url_id, bool id_required);
+
+// The resource conforms to the R4 definition of its type (profiles/).
+fhir::Status validate_resource(const fhir::Resource& r, const WriteContext& ctx);
+
+}  // namespace gateway

@@ -1,0 +1,37 @@
+#include "gateway/write/plan_units.hpp"
+
+#include "gateway/write/transaction_unit.hpp"
+
+namespace gateway {
+
+PlanUnits make_units(WritePlan&& plan, const WriteContext* ctx) {
+  PlanUnits out;
+  out.kind = plan.kind;
+  std::vector<std::shared_ptr<WritePlan>> plans;
+  if (plan.kind == PlanKind::batch) plans = split_batch(std::move(plan));
+  else plans.push_back(std::make_shared<WritePlan>(std::move(plan)));
+  for (auto& p : plans) {
+    auto outcomes = std::make_shared<std::vector<EntryOutcome>>();
+    out.units.push_back(transaction_unit(p, outcomes, ctx));
+    out.outcomes.push_back(std::move(outcomes));
+  }
+  return out;
+}
+
+fhir::Result<std::vector<EntryOutcome>> collect_outcomes(PlanUnits& units,
+                                                         std::vector<fhir::Status> statuses) {
+  std::vector<EntryOutcome> out;
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    if (!statuses[i]) {
+      if (units.kind != PlanKind::batch) return statuses[i].take_issue();
+      EntryOutcome failed;
+      failed.issue = statuses[i].take_issue();
+      out.push_back(std::move(failed));
+      continue;
+    }
+    for (auto& o : *units.outcomes[i]) out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace gateway

@@ -1,0 +1,285 @@
+#include "gateway/write/transaction_unit.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "fhir/core/errors.hpp"
+#include "fhir/core/id_generator.hpp"
+#include "fhir/core/instant.hpp"
+#include "fhir/json/json_patch.hpp"
+#include "gateway/write/check.hpp"
+#include "gateway/write/criteria.hpp"
+#include "gateway/write/reference_rewriter.hpp"
+#include "gateway/write/search_tokens.hpp"
+
+namespace gateway {
+namespace {
+
+using fhir::store::WriteTxn;
+
+int phase_of(EntryMethod m) {
+  switch (m) {
+    case EntryMethod::remove: return 0;
+    case EntryMethod::post: return 1;
+    case EntryMethod::put:
+    case EntryMethod::patch: return 2;
+    case EntryMethod::get: return 3;
+  }
+  return 3;
+}
+
+fhir::Issue multiple_matches() {
+  return fhir::make_issue(fhir::err::kVersionConflict,
+                          "The criteria match more than one resource");
+}
+
+class TransactionRun {
+ public:
+  TransactionRun(WritePlan& plan, std::vector<EntryOutcome>& out, WriteTxn& tx, const WriteContext& ctx)
+      : plan_(plan), out_(out), tx_(tx), ctx_(ctx), in_bundle_(plan.kind != PlanKind::single) {}
+
+  fhir::Status run() {
+    out_.assign(plan_.entries.size(), EntryOutcome{});
+    std::vector<std::size_t> order(plan_.entries.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return phase_of(plan_.entries[a].method) < phase_of(plan_.entries[b].method);
+    });
+    // resolve: every target and fullUrl first, so references can be rewritten.
+    for (std::size_t i : order)
+      if (auto st = resolve_target(plan_.entries[i], out_[i]); !st) return fail(plan_.entries[i], st);
+    for (std::size_t i : order) {
+      PlannedEntry& e = plan_.entries[i];
+      if (!e.full_url.empty() && !e.id.empty()) refs_[e.full_url] = e.type + "/" + e.id;
+    }
+    // store: in R4 order.
+    for (std::size_t i : order)
+      if (auto st = store_entry(plan_.entries[i], out_[i]); !st) return fail(plan_.entries[i], st);
+    return fhir::ok_status();
+  }
+
+ private:
+  fhir::Status fail(const PlannedEntry& e, fhir::Status& st) {
+    return entry_issue(e, st.take_issue(), in_bundle_);
+  }
+
+  // Matches in the store plus entries of this plan that will create or
+  // update a matching resource.
+  fhir::Result<std::vector<std::string>> matches(const Criteria& c) {
+    auto found = find_matches(tx_, c, 2);
+    if (!found) return found;
+    for (auto& e : plan_.entries) {
+      if (!e.resource || e.type != c.type || e.id.empty()) continue;
+      if (std::find(found->begin(), found->end(), e.id) != found->end()) continue;
+      if (criteria_match(c, e.id, index_tokens(*e.resource))) found->push_back(e.id);
+    }
+    return found;
+  }
+
+  fhir::Status resolve_target(PlannedEntry& e, EntryOutcome& o) {
+    o.type = e.type;
+    if (e.failed) return *e.failed;
+    if (e.criteria.empty() || e.method == EntryMethod::get) return fhir::ok_status();
+    auto c = parse_criteria(e.type, e.criteria);
+    if (!c) return c.take_issue();
+    auto found = find_matches(tx_, *c, 2);  // the store as it is, not this plan
+    if (!found) return found.take_issue();
+    if (found->size() > 1) return multiple_matches();
+    switch (e.method) {
+      case EntryMethod::post:  // conditional create: an existing match wins
+        if (found->size() == 1) {
+          e.id = found->front();
+          existing_.insert(&e);
+        }
+        break;
+      case EntryMethod::put:  // conditional update
+        if (found->empty()) {
+          e.id = e.resource->has_id() ? std::string(e.resource->id()) : fhir::new_resource_id();
+        } else {
+          if (e.resource->has_id() && e.resource->id() != found->front())
+            return fhir::make_issue(fhir::err::kIdMismatch,
+                                    "The resource id differs from the resource the criteria match");
+          e.id = found->front();
+        }
+        e.resource->set_id(e.id);
+        break;
+      case EntryMethod::patch:
+        if (found->empty()) return fhir::make_issue(fhir::err::kNotFound, "The criteria match no resource");
+        e.id = found->front();
+        break;
+      case EntryMethod::remove:
+        if (found->empty()) no_match_.insert(&e);
+        else e.id = found->front();
+        break;
+      case EntryMethod::get: break;
+    }
+    return fhir::ok_status();
+  }
+
+  fhir::Result<std::string> resolve_conditional(std::string_view ref) {
+    std::string key(ref);
+    if (auto it = conditional_cache_.find(key); it != conditional_cache_.end()) return it->second;
+    auto c = parse_conditional_url(ref);
+    if (!c) return c.take_issue();
+    auto found = matches(*c);
+    if (!found) return found.take_issue();
+    if (found->empty())
+      return fhir::make_issue(fhir::err::kInvalidResource,
+                              "A conditional reference matches no resource");
+    if (found->size() > 1) return multiple_matches();
+    std::string resolved = c->type + "/" + found->front();
+    conditional_cache_.emplace(std::move(key), resolved);
+    return resolved;
+  }
+
+  fhir::Status check_if_match(const PlannedEntry& e, const std::optional<fhir::store::VersionRecord>& head) {
+    if (!e.if_match) return fhir::ok_status();
+    if (!head || head->deleted || head->version != *e.if_match)
+      return fhir::make_issue(fhir::err::kVersionConflict,
+                              "If-Match names version " + std::to_string(*e.if_match) +
+                                  ", which is not the current version");
+    return fhir::ok_status();
+  }
+
+  fhir::Status store_entry(PlannedEntry& e, EntryOutcome& o) {
+    o.id = e.id;
+    if (e.method == EntryMethod::get) return read_entry(e, o);
+    if (e.method == EntryMethod::remove && no_match_.count(&e)) {
+      o.status = 204;
+      return fhir::ok_status();
+    }
+    auto head = tx_.head(e.type, e.id);
+    if (!head) return head.take_issue();
+    if (auto st = check_if_match(e, *head); !st) return st;
+    const bool live = *head && !(*head)->deleted;
+
+    if (existing_.count(&e)) {  // conditional create matched: nothing written
+      o.status = 200;
+      o.version = (*head)->version;
+      o.last_updated_ms = (*head)->last_updated_ms;
+      o.json = (*head)->json;
+      return fhir::ok_status();
+    }
+
+    fhir::store::NewVersion v;
+    v.type = e.type;
+    v.id = e.id;
+    v.version = *head ? (*head)->version + 1 : 1;
+    switch (e.method) {
+      case EntryMethod::remove:
+        if (!live) {
+          if (!*head) return fhir::make_issue(fhir::err::kNotFound, "No resource with this id");
+          o.status = 204;  // already deleted: nothing changes
+          o.version = (*head)->version;
+          return fhir::ok_status();
+        }
+        v.deleted = true;
+        v.method = "DELETE";
+        break;
+      case EntryMethod::post:
+        if (*head) return fhir::make_issue(fhir::err::kConflict, "A resource with this id already exists");
+        v.method = "POST";
+        break;
+      case EntryMethod::put:
+        v.method = "PUT";
+        break;
+      case EntryMethod::patch: {
+        if (!*head) return fhir::make_issue(fhir::err::kNotFound, "No resource with this id");
+        if (!live) return fhir::make_issue(fhir::err::kGone, "This resource has been deleted");
+        auto patched = apply_patch(e, (*head)->json);
+        if (!patched) return patched.take_issue();
+        e.resource = std::move(*patched);
+        v.method = "PATCH";
+        break;
+      }
+      case EntryMethod::get: break;
+    }
+
+    v.last_updated_ms = tx_.now_ms();
+    if (!v.deleted) {
+      fhir::Resource& r = *e.resource;
+      // resolve: in a Bundle, fullUrls and conditional references become
+      // Type/id. A single write keeps its references as sent, and so does a
+      // Bundle resource stored as an entry (a document's references are data).
+      if (in_bundle_ && r.type() != "Bundle") {
+        auto st = rewrite_references(r.root(), refs_, [this](std::string_view ref) {
+          return resolve_conditional(ref);
+        });
+        if (!st) return st;
+      }
+      r.stamp_version(v.version, fhir::format_instant(v.last_updated_ms));
+      v.json = r.to_json();
+      v.patient_compartment = ctx_.compartment->patients_of(r);
+      v.tokens = index_tokens(r);
+    }
+    auto seq = tx_.append(v);
+    if (!seq) return seq.take_issue();
+    o.status = e.method == EntryMethod::remove ? 204 : (!live ? 201 : 200);
+    o.version = v.version;
+    o.last_updated_ms = v.last_updated_ms;
+    o.json = std::move(v.json);
+    return fhir::ok_status();
+  }
+
+  // PATCH: the patched resource passes the same checks as an update.
+  fhir::Result<fhir::Resource> apply_patch(const PlannedEntry& e, const std::string& current) {
+    auto r = fhir::Resource::parse(current);
+    if (!r) return r.take_issue();
+    if (auto st = fhir::json::apply_patch(r->root(), *e.patch); !st) return st.take_issue();
+    auto patched = fhir::Resource::from_value(std::move(r->root()));
+    if (!patched) return patched.take_issue();
+    if (auto st = check_identity(*patched, e.type, e.id, true); !st) return st.take_issue();
+    if (auto st = validate_resource(*patched, ctx_); !st) return st.take_issue();
+    return patched;
+  }
+
+  fhir::Status read_entry(const PlannedEntry& e, EntryOutcome& o) {
+    if (e.id.empty() || !e.criteria.empty())
+      return fhir::make_issue(fhir::err::kInvalidRequest,
+                              "GET entries read Type/id; search arrives with the search issue");
+    auto head = tx_.head(e.type, e.id);
+    if (!head) return head.take_issue();
+    if (!*head || (!e.vid.empty() && e.vid != std::to_string((*head)->version)))
+      return fhir::make_issue(fhir::err::kNotFound, "No such resource or version");
+    if ((*head)->deleted) return fhir::make_issue(fhir::err::kGone, "This resource has been deleted");
+    o.status = 200;
+    o.version = (*head)->version;
+    o.last_updated_ms = (*head)->last_updated_ms;
+    o.json = (*head)->json;
+    return fhir::ok_status();
+  }
+
+  WritePlan& plan_;
+  std::vector<EntryOutcome>& out_;
+  WriteTxn& tx_;
+  const WriteContext& ctx_;
+  const bool in_bundle_;
+  ReferenceMap refs_;
+  std::map<std::string, std::string> conditional_cache_;
+  std::set<const PlannedEntry*> existing_;  // conditional creates that matched
+  std::set<const PlannedEntry*> no_match_;  // conditional deletes that matched nothing
+};
+
+}  // namespace
+
+fhir::store::WriteUnit transaction_unit(std::shared_ptr<WritePlan> plan,
+                                        std::shared_ptr<std::vector<EntryOutcome>> outcomes,
+                                        const WriteContext* ctx) {
+  return [plan = std::move(plan), outcomes = std::move(outcomes), ctx](WriteTxn& tx) {
+    return TransactionRun(*plan, *outcomes, tx, *ctx).run();
+  };
+}
+
+std::vector<std::shared_ptr<WritePlan>> split_batch(WritePlan&& plan) {
+  std::vector<std::shared_ptr<WritePlan>> out;
+  for (auto& e : plan.entries) {
+    auto one = std::make_shared<WritePlan>();
+    one->kind = PlanKind::batch;
+    one->entries.push_back(std::move(e));
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+}  // namespace gateway
