@@ -191,6 +191,27 @@ Result<std::int64_t> query_last_seq(Connection& conn) {
   return stmt->int64(0);
 }
 
+Result<std::vector<VersionRecord>> query_changes_since(Connection& conn, std::int64_t seq, int limit) {
+  auto stmt = conn.prepare(
+      "SELECT seq, type, id, version, deleted FROM resource_version WHERE seq > ?1"
+      " ORDER BY seq LIMIT ?2");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, seq).bind(2, std::int64_t{limit});
+  std::vector<VersionRecord> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.take_issue();
+    if (!*row) return out;
+    VersionRecord r;
+    r.seq = stmt->int64(0);
+    r.type = stmt->text(1);
+    r.id = stmt->text(2);
+    r.version = stmt->int64(3);
+    r.deleted = stmt->int64(4) != 0;
+    out.push_back(std::move(r));
+  }
+}
+
 Result<std::optional<std::int64_t>> query_max_last_updated(Connection& conn) {
   auto stmt = conn.prepare(kMaxLastUpdatedSql);
   if (!stmt) return stmt.take_issue();

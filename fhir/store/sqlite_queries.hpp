@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 #include <string_view>
 
 #include "fhir/core/result.hpp"
@@ -22,6 +23,7 @@ Result<std::optional<VersionRecord>> query_version(Connection& conn, std::string
 Result<HistoryPage> query_history(Connection& conn, const HistoryQuery& q);
 // The highest seq stored (0 for an empty store).
 Result<std::int64_t> query_last_seq(Connection& conn);
+Result<std::vector<VersionRecord>> query_changes_since(Connection& conn, std::int64_t seq, int limit);
 // The greatest last_updated_ms stored (nullopt for an empty store).
 Result<std::optional<std::int64_t>> query_max_last_updated(Connection& conn);
 

@@ -55,6 +55,12 @@ class SqliteStore final : public Store {
     return query_last_seq(lease->conn());
   }
 
+  Result<std::vector<VersionRecord>> changes_since(std::int64_t seq, int limit) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_changes_since(lease->conn(), seq, limit);
+  }
+
   void close() override {
     std::call_once(closed_, [this] {
       writer_.close();

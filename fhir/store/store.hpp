@@ -123,6 +123,11 @@ class Store {
   virtual void write(WriteUnit unit, WriteDone done) = 0;
   // The highest committed seq.
   virtual Result<std::int64_t> last_seq() = 0;
+  // Versions committed after seq (by any process), oldest first, at most
+  // limit: type, id, version, seq and deleted filled, json left empty. The
+  // feed that caches, forwarding and other followers of the commit
+  // sequence read.
+  virtual Result<std::vector<VersionRecord>> changes_since(std::int64_t seq, int limit) = 0;
   // Drains queued writes, then closes every connection. Idempotent.
   virtual void close() = 0;
 };

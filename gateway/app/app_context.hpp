@@ -19,6 +19,7 @@ class TypeModel;
 
 namespace gateway {
 
+class ReadCache;
 class StoragePool;
 
 struct AppContext {
@@ -30,6 +31,7 @@ struct AppContext {
   std::shared_ptr<const fhir::PatientCompartment> compartment;
   fhir::store::Store* store = nullptr;
   StoragePool* storage = nullptr;
+  ReadCache* cache = nullptr;
   WriteContext write;  // what the write pipeline needs, pointing into this context
   std::string capability_statement;  // generated from the route table at start-up
 };

@@ -6,6 +6,8 @@
 #include "fhir/core/instant.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "gateway/app/capability.hpp"
+#include "gateway/storage/change_follower.hpp"
+#include "gateway/storage/read_cache.hpp"
 #include "gateway/storage/storage_pool.hpp"
 #include "profiles/type_model.hpp"
 
@@ -52,6 +54,11 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->app_.store = rt->store_.get();
   rt->storage_ = std::make_unique<StoragePool>(settings.storage_threads);
   rt->app_.storage = rt->storage_.get();
+  rt->cache_ = std::make_unique<ReadCache>(settings.read_cache_mb << 20);
+  rt->app_.cache = rt->cache_.get();
+  if (settings.read_cache_mb > 0)
+    rt->follower_ = std::make_unique<ChangeFollower>(
+        *rt->store_, *rt->cache_, std::chrono::milliseconds(settings.change_poll_ms));
   return rt;
 }
 
@@ -71,6 +78,7 @@ void Runtime::set_bound_address(const std::string& host_port) {
 }
 
 void Runtime::close() {
+  if (follower_) follower_->stop();
   if (storage_) storage_->stop();
   if (store_) store_->close();
 }

@@ -11,6 +11,9 @@
 
 namespace gateway {
 
+class ChangeFollower;
+class ReadCache;
+
 class Runtime {
  public:
   // clock: nullptr for the system clock; tests pass their own (it must
@@ -33,6 +36,8 @@ class Runtime {
   fhir::SystemClock system_clock_;
   std::unique_ptr<fhir::store::Store> store_;
   std::unique_ptr<StoragePool> storage_;
+  std::unique_ptr<ReadCache> cache_;
+  std::unique_ptr<ChangeFollower> follower_;
   AppContext app_;
 };
 

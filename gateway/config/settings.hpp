@@ -21,6 +21,8 @@ struct Settings {
   int request_timeout_ms = 30000;  // to receive a whole request once it began
   int write_timeout_ms = 30000;    // to send a response
   int shutdown_grace_ms = 10000;   // in-flight requests get this long on SIGTERM
+  std::size_t read_cache_mb = 64;  // current versions served from memory; 0 disables
+  int change_poll_ms = 10;  // how soon other processes' writes reach the read cache
   int history_default_count = 50;
   int history_max_count = 1000;
 };

@@ -1,6 +1,7 @@
 #include "gateway/handlers/execute_plan.hpp"
 
 #include "gateway/app/app_context.hpp"
+#include "gateway/storage/read_cache.hpp"
 #include "gateway/storage/storage_pool.hpp"
 #include "gateway/write/plan_units.hpp"
 
@@ -10,7 +11,12 @@ net::awaitable<fhir::Result<std::vector<EntryOutcome>>> execute_plan(WritePlan p
                                                                      const AppContext& app) {
   PlanUnits units = make_units(std::move(plan), &app.write);
   auto statuses = co_await await_writes(*app.store, std::move(units.units));
-  co_return collect_outcomes(units, std::move(statuses));
+  auto outcomes = collect_outcomes(units, std::move(statuses));
+  // Before the write is acknowledged, so its client reads it back.
+  if (outcomes)
+    for (const auto& o : *outcomes)
+      if (o.seq > 0) app.cache->invalidate(o.type, o.id);
+  co_return outcomes;
 }
 
 }  // namespace gateway

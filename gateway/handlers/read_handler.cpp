@@ -1,4 +1,5 @@
 #include <charconv>
+#include <memory>
 
 #include "fhir/core/errors.hpp"
 #include "fhir/store/store.hpp"
@@ -6,6 +7,7 @@
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/resource_response.hpp"
+#include "gateway/storage/read_cache.hpp"
 #include "gateway/storage/storage_pool.hpp"
 
 namespace gateway {
@@ -13,32 +15,45 @@ namespace {
 
 using Found = fhir::Result<std::optional<fhir::store::VersionRecord>>;
 
-void respond_version(Exchange& x, Found& found, const char* missing) {
+void respond_record(Exchange& x, const fhir::store::VersionRecord& rec) {
+  if (rec.deleted) {
+    x.fail(fhir::make_issue(fhir::err::kGone, "This resource has been deleted"));
+  } else {
+    x.response.status = 200;
+    x.response.body = rec.json;
+  }
+  set_version_headers(x.response, rec.version, rec.last_updated_ms);
+}
+
+// The record, or nullptr after answering the error.
+std::shared_ptr<const fhir::store::VersionRecord> take_found(Exchange& x, Found& found,
+                                                             const char* missing) {
   if (!found) {
     x.fail(found.issue());
-    return;
+    return nullptr;
   }
   if (!*found) {
     x.fail(fhir::make_issue(fhir::err::kNotFound, missing));
-    return;
+    return nullptr;
   }
-  fhir::store::VersionRecord& rec = **found;
-  if (rec.deleted) {
-    x.fail(fhir::make_issue(fhir::err::kGone, "This resource has been deleted"));
-    set_version_headers(x.response, rec.version, rec.last_updated_ms);
-    return;
-  }
-  x.response.status = 200;
-  set_version_headers(x.response, rec.version, rec.last_updated_ms);
-  x.response.body = std::move(rec.json);
+  return std::make_shared<const fhir::store::VersionRecord>(std::move(**found));
 }
 
 }  // namespace
 
 net::awaitable<void> handle_read(Exchange& x, const AppContext& app) {
+  // A cache hit is answered right here on the io thread, from memory.
+  if (auto hit = app.cache->get(x.route.type, x.route.id)) {
+    respond_record(x, *hit);
+    co_return;
+  }
+  std::uint64_t epoch = app.cache->epoch(x.route.type, x.route.id);
   Found found = co_await app.storage->run(
       [&] { return app.store->read_head(x.route.type, x.route.id); });
-  respond_version(x, found, "No resource with this id");
+  auto rec = take_found(x, found, "No resource with this id");
+  if (!rec) co_return;
+  respond_record(x, *rec);
+  app.cache->put(std::move(rec), epoch);
 }
 
 net::awaitable<void> handle_vread(Exchange& x, const AppContext& app) {
@@ -51,7 +66,7 @@ net::awaitable<void> handle_vread(Exchange& x, const AppContext& app) {
   }
   Found found = co_await app.storage->run(
       [&] { return app.store->read_version(x.route.type, x.route.id, vid); });
-  respond_version(x, found, "No such version of this resource");
+  if (auto rec = take_found(x, found, "No such version of this resource")) respond_record(x, *rec);
 }
 
 }  // namespace gateway

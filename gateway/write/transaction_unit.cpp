@@ -217,6 +217,8 @@ class TransactionRun {
     if (!seq) return seq.take_issue();
     o.status = e.method == EntryMethod::remove ? 204 : (!live ? 201 : 200);
     o.version = v.version;
+    o.seq = *seq;
+    o.deleted = v.deleted;
     o.last_updated_ms = v.last_updated_ms;
     o.json = std::move(v.json);
     return fhir::ok_status();

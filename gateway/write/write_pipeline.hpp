@@ -67,6 +67,8 @@ struct EntryOutcome {
   std::string type;
   std::string id;
   std::int64_t version = 0;
+  std::int64_t seq = 0;     // commit sequence of the version written; 0 if none
+  bool deleted = false;     // the version written is a delete
   std::int64_t last_updated_ms = 0;
   std::string json;  // the resource as stored or read (empty for deletes)
   std::optional<fhir::Issue> issue;  // set when the entry failed

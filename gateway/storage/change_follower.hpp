@@ -1,0 +1,40 @@
+// ChangeFollower: follows the store's global commit sequence and
+// invalidates the read cache for every version committed by anyone,
+// including other processes on the same store (carebridge import), which
+// this process otherwise cannot see. Runs on its own thread, never an io
+// thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+namespace fhir::store {
+class Store;
+}
+
+namespace gateway {
+
+class ReadCache;
+
+class ChangeFollower {
+ public:
+  ChangeFollower(fhir::store::Store& store, ReadCache& cache, std::chrono::milliseconds interval);
+  ~ChangeFollower();
+  void stop();
+
+ private:
+  void run(std::int64_t from_seq);
+
+  fhir::store::Store& store_;
+  ReadCache& cache_;
+  std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace gateway
