@@ -1,6 +1,7 @@
 #include "fhir/json/json_patch.hpp"
 
 #include <charconv>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,77 @@ bool array_index(const std::string& t, std::size_t size, bool allow_end, std::si
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
   if (ec != std::errc() || p != t.data() + t.size()) return false;
   return allow_end ? out <= size : out < size;
+}
+
+// A JSON number as its significant digits and the exponent that places
+// them (value = 0.digits x 10^exponent), so that numerically equal texts
+// ("1", "1.0", "10e-1") compare equal. nullopt when the text is not a
+// JSON number or its exponent does not fit.
+struct Decimal {
+  bool negative = false;
+  std::string digits;  // no leading or trailing zeros; empty for zero
+  long long exponent = 0;
+  bool operator==(const Decimal&) const = default;
+};
+
+std::optional<Decimal> decimal_of(std::string_view t) {
+  Decimal d;
+  std::size_t i = 0;
+  if (i < t.size() && t[i] == '-') {
+    d.negative = true;
+    ++i;
+  }
+  std::string digits;
+  std::optional<std::size_t> point;
+  for (; i < t.size() && ((t[i] >= '0' && t[i] <= '9') || t[i] == '.'); ++i) {
+    if (t[i] == '.') point = digits.size();
+    else digits += t[i];
+  }
+  long long exponent = 0;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && t[i] == '+') ++i;
+    auto [p, ec] = std::from_chars(t.data() + i, t.data() + t.size(), exponent);
+    if (ec != std::errc() || p != t.data() + t.size()) return std::nullopt;
+  } else if (i != t.size()) {
+    return std::nullopt;
+  }
+  std::size_t lead = digits.find_first_not_of('0');
+  if (lead == std::string::npos) return Decimal{};  // zero, whatever its sign
+  long long integer_digits = static_cast<long long>(point.value_or(digits.size()));
+  digits.erase(0, lead);
+  digits.erase(digits.find_last_not_of('0') + 1);
+  d.digits = std::move(digits);
+  constexpr long long kMaxExponent = 1LL << 60;  // far past any double; no overflow below
+  if (exponent > kMaxExponent || exponent < -kMaxExponent) return std::nullopt;
+  d.exponent = integer_digits - static_cast<long long>(lead) + exponent;
+  return d;
+}
+
+// RFC 6902 4.6 equality for "test": numbers by value, objects by their set
+// of members whatever the order, arrays element by element.
+bool json_equal(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case Value::Kind::number: {
+      auto x = decimal_of(a.text()), y = decimal_of(b.text());
+      return x && y ? *x == *y : a.text() == b.text();
+    }
+    case Value::Kind::array:
+      if (a.items().size() != b.items().size()) return false;
+      for (std::size_t i = 0; i < a.items().size(); ++i)
+        if (!json_equal(a.items()[i], b.items()[i])) return false;
+      return true;
+    case Value::Kind::object:
+      if (a.members().size() != b.members().size()) return false;
+      for (const auto& [key, value] : a.members()) {
+        const Value* other = b.find(key);
+        if (other == nullptr || !json_equal(value, *other)) return false;
+      }
+      return true;
+    default:
+      return a == b;
+  }
 }
 
 Value* resolve(Value& root, const std::vector<std::string>& tokens, std::size_t count) {
@@ -135,8 +207,10 @@ Status apply_one(Value& doc, const Value& op) {
   }
   if (name == "test") {
     Value* target = resolve(doc, *path, path->size());
-    if (target == nullptr || !(*target == *value))
-      return make_issue(err::kVersionConflict, "a test operation failed");
+    // RFC 5789 2.2: the patch cannot apply to the resource's current state,
+    // a 409. (412 stays for If-Match, a precondition in the headers.)
+    if (target == nullptr || !json_equal(*target, *value))
+      return make_issue(err::kConflict, "a test operation failed");
     return ok_status();
   }
   if (name == "move" || name == "copy") {

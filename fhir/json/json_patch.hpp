@@ -10,7 +10,9 @@
 
 namespace fhir::json {
 
-// patch: the parsed patch document (an array of operations).
+// patch: the parsed patch document (an array of operations). A malformed
+// document or an operation that cannot apply is a 400 (invalid-request);
+// a failed "test" is a 409 conflict (RFC 5789 2.2: the resource's state).
 Status apply_patch(Value& target, const Value& patch);
 
 }  // namespace fhir::json

@@ -29,20 +29,41 @@ constexpr std::string_view kDeleteTokensSql = "DELETE FROM search_token WHERE ty
 constexpr std::string_view kInsertTokenSql =
     "INSERT INTO search_token (type, id, param, system, code) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-// One EXISTS clause per query, each binding ?param, and system/code only
-// when given. Built from fixed fragments; values are always bound.
-std::string find_sql(const std::vector<TokenQuery>& all_of) {
-  std::string sql = "SELECT h.id FROM resource_head h JOIN resource_version v ON v.seq = h.seq"
-                    " WHERE h.type = ? AND v.deleted = 0";
-  for (const TokenQuery& q : all_of) {
-    sql += " AND EXISTS (SELECT 1 FROM search_token t WHERE t.type = h.type AND t.id = h.id"
-           " AND t.param = ?";
-    if (q.code) sql += " AND t.code = ?";
-    if (q.system) sql += " AND t.system = ?";
-    sql += ")";
+// Driven from the token index (search_token_by_code), never by walking
+// every resource of the type: a conditional lookup costs the same on a
+// large store as on a small one. Deleted resources have no token rows.
+// Built from fixed fragments; every value is bound, in text order.
+struct FindQuery {
+  std::string sql;
+  std::vector<std::string_view> binds;
+};
+
+void add_token_filter(FindQuery& f, const std::string& alias, const TokenQuery& q) {
+  f.sql += " AND " + alias + ".param = ?";
+  f.binds.push_back(q.param);
+  if (q.code) {
+    f.sql += " AND " + alias + ".code = ?";
+    f.binds.push_back(*q.code);
   }
-  sql += " ORDER BY h.id LIMIT ?";
-  return sql;
+  if (q.system) {
+    f.sql += " AND " + alias + ".system = ?";
+    f.binds.push_back(*q.system);
+  }
+}
+
+FindQuery find_query(std::string_view type, const std::vector<TokenQuery>& all_of) {
+  FindQuery f;
+  f.sql = "SELECT DISTINCT t0.id FROM search_token t0";
+  for (std::size_t i = 1; i < all_of.size(); ++i) {
+    std::string t = "t" + std::to_string(i);
+    f.sql += " JOIN search_token " + t + " ON " + t + ".type = t0.type AND " + t + ".id = t0.id";
+    add_token_filter(f, t, all_of[i]);
+  }
+  f.sql += " WHERE t0.type = ?";
+  f.binds.push_back(type);
+  add_token_filter(f, "t0", all_of[0]);
+  f.sql += " ORDER BY t0.id LIMIT ?";
+  return f;
 }
 
 bool known_method(std::string_view m) {
@@ -74,6 +95,11 @@ Result<std::int64_t> head_version(Connection& conn, std::string_view type, std::
 Result<std::optional<VersionRecord>> SqliteWriteTxn::head(std::string_view type,
                                                           std::string_view id) {
   return query_head(conn_, type, id);
+}
+
+Result<std::optional<VersionRecord>> SqliteWriteTxn::version(std::string_view type, std::string_view id,
+                                                             std::int64_t version) {
+  return query_version(conn_, type, id, version);
 }
 
 Result<std::int64_t> SqliteWriteTxn::append(const NewVersion& v) {
@@ -133,15 +159,12 @@ Status SqliteWriteTxn::insert(const NewVersion& v, std::int64_t& seq) {
 Result<std::vector<std::string>> SqliteWriteTxn::find(std::string_view type,
                                                       const std::vector<TokenQuery>& all_of,
                                                       int limit) {
-  auto stmt = conn_.prepare(find_sql(all_of));
+  if (all_of.empty()) return make_issue(err::kInternal, "find needs at least one token query");
+  FindQuery f = find_query(type, all_of);
+  auto stmt = conn_.prepare(f.sql);
   if (!stmt) return stmt.take_issue();
   int i = 1;
-  stmt->bind(i++, type);
-  for (const TokenQuery& q : all_of) {
-    stmt->bind(i++, q.param);
-    if (q.code) stmt->bind(i++, *q.code);
-    if (q.system) stmt->bind(i++, *q.system);
-  }
+  for (std::string_view b : f.binds) stmt->bind(i++, b);
   stmt->bind(i, std::int64_t{limit});
   std::vector<std::string> ids;
   for (;;) {

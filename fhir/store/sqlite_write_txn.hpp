@@ -20,6 +20,8 @@ class SqliteWriteTxn final : public WriteTxn {
 
   // Reads through the writer connection, so it sees earlier units of the group.
   Result<std::optional<VersionRecord>> head(std::string_view type, std::string_view id) override;
+  Result<std::optional<VersionRecord>> version(std::string_view type, std::string_view id,
+                                               std::int64_t version) override;
   // Atomic on its own (a savepoint of its own): a unit that ignores a
   // failed append cannot commit half a version.
   Result<std::int64_t> append(const NewVersion& v) override;

@@ -91,6 +91,9 @@ class WriteTxn {
   // The newest version (deleted or not) of type/id, or nullopt if never stored.
   virtual Result<std::optional<VersionRecord>> head(std::string_view type,
                                                     std::string_view id) = 0;
+  // One version of type/id (deleted or not), or nullopt if there is none.
+  virtual Result<std::optional<VersionRecord>> version(std::string_view type, std::string_view id,
+                                                       std::int64_t version) = 0;
   // Appends a version; assigns and returns its seq. version must be head+1.
   virtual Result<std::int64_t> append(const NewVersion& v) = 0;
   // Ids of current (not deleted) resources of type matching every query,

@@ -78,7 +78,10 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
     std::string_view ct = x.request.header("content-type");
     // A body without Content-Type is taken as JSON; anything declared must be.
     if (!ct.empty()) {
-      if (!is_json_type(media_type(ct)))
+      // A PATCH body is a JSON Patch document (R4 http.html#patch); the
+      // write pipeline checks that a PATCH carries nothing else.
+      bool json_patch = x.request.method == "PATCH" && media_type(ct) == "application/json-patch+json";
+      if (!is_json_type(media_type(ct)) && !json_patch)
         return fail(x, fhir::err::kUnsupportedMediaType,
                     "Send resources as application/fhir+json");
       std::string params = lower(ct);

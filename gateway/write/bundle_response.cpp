@@ -34,13 +34,16 @@ std::string bundle_response_json(PlanKind kind, const std::vector<EntryOutcome>&
   std::string out = R"({"resourceType":"Bundle","id":")" + bundle_id + R"(","meta":{"lastUpdated":")" +
                     now + R"("},"type":")";
   out += kind == PlanKind::batch ? "batch-response" : "transaction-response";
-  out += R"(","entry":[)";
+  out += '"';
+  // R4 JSON: an array is never empty; a Bundle without entries has none.
+  if (outcomes.empty()) return out + "}";
+  out += R"(,"entry":[)";
   bool first = true;
   for (const EntryOutcome& o : outcomes) {
     if (!first) out += ',';
     first = false;
     out += '{';
-    if (include_resources && !o.json.empty() && !o.issue) {
+    if ((include_resources || o.read) && !o.json.empty() && !o.issue) {
       out += R"("resource":)";
       out += o.json;
       out += ',';

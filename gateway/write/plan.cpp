@@ -148,6 +148,17 @@ std::optional<std::size_t> entry_of(const std::string& expression) {
   return n;
 }
 
+// An expression about an entry's resource ("Patient.id", "resourceType")
+// as a path in the Bundle ("Bundle.entry[2].resource.id"), the resource the
+// OperationOutcome is about.
+std::string in_entry_resource(const std::string& where, const std::string& expression) {
+  if (expression.rfind("Bundle.entry[", 0) == 0) return expression;  // already a Bundle path
+  if (expression == "resourceType") return where + ".resource.resourceType";
+  if (expression.empty() || expression[0] < 'A' || expression[0] > 'Z') return expression;
+  std::size_t dot = expression.find('.');
+  return where + ".resource" + (dot == std::string::npos ? std::string() : expression.substr(dot));
+}
+
 }  // namespace
 
 fhir::Issue entry_issue(const PlannedEntry& e, fhir::Issue issue, bool in_bundle) {
@@ -155,6 +166,9 @@ fhir::Issue entry_issue(const PlannedEntry& e, fhir::Issue issue, bool in_bundle
   std::string where = "Bundle.entry[" + std::to_string(e.index) + "]";
   issue.diagnostics = where + ": " + issue.diagnostics;
   if (issue.expression.empty()) issue.expression = where;
+  // A PATCH entry's resource is the patch; issues of the patched resource
+  // keep their own paths (the diagnostics name the entry).
+  else if (e.method != EntryMethod::patch) issue.expression = in_entry_resource(where, issue.expression);
   return issue;
 }
 

@@ -15,6 +15,7 @@ PlanUnits make_units(WritePlan&& plan, const WriteContext* ctx) {
     out.units.push_back(transaction_unit(p, outcomes, ctx));
     out.outcomes.push_back(std::move(outcomes));
   }
+  out.plans = std::move(plans);
   return out;
 }
 

@@ -14,6 +14,9 @@ struct PlanUnits {
   PlanKind kind = PlanKind::single;
   std::vector<fhir::store::WriteUnit> units;
   std::vector<std::shared_ptr<std::vector<EntryOutcome>>> outcomes;  // per unit
+  // Held until the caller is done, so the plans (large for big bundles) are
+  // freed on the caller's thread, not the single writer's.
+  std::vector<std::shared_ptr<WritePlan>> plans;
 };
 
 PlanUnits make_units(WritePlan&& plan, const WriteContext* ctx);

@@ -1,8 +1,10 @@
 #include "gateway/write/transaction_unit.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "fhir/core/errors.hpp"
 #include "fhir/core/id_generator.hpp"
@@ -46,22 +48,50 @@ class TransactionRun {
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return phase_of(plan_.entries[a].method) < phase_of(plan_.entries[b].method);
     });
-    // resolve: every target and fullUrl first, so references can be rewritten.
-    for (std::size_t i : order)
-      if (auto st = resolve_target(plan_.entries[i], out_[i]); !st) return fail(plan_.entries[i], st);
+    auto deletes_end = std::partition_point(order.begin(), order.end(), [&](std::size_t i) {
+      return plan_.entries[i].method == EntryMethod::remove;
+    });
+    // DELETEs resolve and store first, so the conditional creates and
+    // updates after them match against the store as the deletes left it
+    // (R4 order: a delete then a create by the same criteria creates).
+    for (auto it = order.begin(); it != deletes_end; ++it)
+      if (auto st = resolve_target(plan_.entries[*it], out_[*it]); !st) return fail(plan_.entries[*it], st);
+    for (auto it = order.begin(); it != deletes_end; ++it)
+      if (auto st = store_entry(plan_.entries[*it], out_[*it]); !st) return fail(plan_.entries[*it], st);
+    // resolve: every other target and fullUrl before any is stored, so
+    // references can be rewritten, forward ones included.
+    for (auto it = deletes_end; it != order.end(); ++it)
+      if (auto st = resolve_target(plan_.entries[*it], out_[*it]); !st) return fail(plan_.entries[*it], st);
+    if (auto st = check_overlaps(); !st) return st;
     for (std::size_t i : order) {
       PlannedEntry& e = plan_.entries[i];
       if (!e.full_url.empty() && !e.id.empty()) refs_[e.full_url] = e.type + "/" + e.id;
     }
     // store: in R4 order.
-    for (std::size_t i : order)
-      if (auto st = store_entry(plan_.entries[i], out_[i]); !st) return fail(plan_.entries[i], st);
+    for (auto it = deletes_end; it != order.end(); ++it)
+      if (auto st = store_entry(plan_.entries[*it], out_[*it]); !st) return fail(plan_.entries[*it], st);
     return fhir::ok_status();
   }
 
  private:
   fhir::Status fail(const PlannedEntry& e, fhir::Status& st) {
     return entry_issue(e, st.take_issue(), in_bundle_);
+  }
+
+  // R4 transaction rules: if any resource identities (including resolved
+  // identities from conditional update/delete) overlap in the DELETE, POST
+  // and PUT/PATCH steps, the transaction SHALL fail. The later entry of a
+  // pair (in Bundle order) is the one named.
+  fhir::Status check_overlaps() {
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const PlannedEntry& e : plan_.entries) {
+      if (e.method == EntryMethod::get || existing_.count(&e) || no_match_.count(&e)) continue;
+      if (seen.emplace(e.type, e.id).second) continue;
+      fhir::Status st = fhir::make_issue(
+          fhir::err::kInvalidRequest, "Another entry of this transaction also writes " + e.type + "/" + e.id);
+      return fail(e, st);
+    }
+    return fhir::ok_status();
   }
 
   // Matches in the store plus entries of this plan that will create or
@@ -240,15 +270,23 @@ class TransactionRun {
     if (e.id.empty() || !e.criteria.empty())
       return fhir::make_issue(fhir::err::kInvalidRequest,
                               "GET entries read Type/id; search arrives with the search issue");
-    auto head = tx_.head(e.type, e.id);
-    if (!head) return head.take_issue();
-    if (!*head || (!e.vid.empty() && e.vid != std::to_string((*head)->version)))
-      return fhir::make_issue(fhir::err::kNotFound, "No such resource or version");
-    if ((*head)->deleted) return fhir::make_issue(fhir::err::kGone, "This resource has been deleted");
+    // read, or vread of any version (Type/id/_history/vid).
+    fhir::Result<std::optional<fhir::store::VersionRecord>> found = std::optional<fhir::store::VersionRecord>{};
+    if (e.vid.empty()) {
+      found = tx_.head(e.type, e.id);
+    } else {
+      std::int64_t vid = 0;
+      auto [end, ec] = std::from_chars(e.vid.data(), e.vid.data() + e.vid.size(), vid);
+      if (ec == std::errc() && end == e.vid.data() + e.vid.size()) found = tx_.version(e.type, e.id, vid);
+    }
+    if (!found) return found.take_issue();
+    if (!*found) return fhir::make_issue(fhir::err::kNotFound, "No such resource or version");
+    if ((*found)->deleted) return fhir::make_issue(fhir::err::kGone, "This resource has been deleted");
     o.status = 200;
-    o.version = (*head)->version;
-    o.last_updated_ms = (*head)->last_updated_ms;
-    o.json = (*head)->json;
+    o.read = true;
+    o.version = (*found)->version;
+    o.last_updated_ms = (*found)->last_updated_ms;
+    o.json = (*found)->json;
     return fhir::ok_status();
   }
 

@@ -71,6 +71,7 @@ struct EntryOutcome {
   bool deleted = false;     // the version written is a delete
   std::int64_t last_updated_ms = 0;
   std::string json;  // the resource as stored or read (empty for deletes)
+  bool read = false;  // a GET entry: its answer is the resource, whatever Prefer says
   std::optional<fhir::Issue> issue;  // set when the entry failed
 };
 

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -325,6 +326,155 @@ TEST_F(SqliteStoreTest, UnitSeesEarlierUnitsOfItsGroupAndReadersDoNot) {
   auto head = store_->read_head("Patient", "p");
   ASSERT_TRUE(head.ok() && head->has_value());
   EXPECT_EQ((*head)->version, 2);
+}
+
+// --- WriteTxn::find: the token index behind conditional operations ---------
+
+// The next version of type/id with these index rows.
+WriteUnit put_tokens(std::string type, std::string id, std::vector<TokenEntry> tokens) {
+  return [=](WriteTxn& tx) -> Status {
+    auto head = tx.head(type, id);
+    if (!head) return head.take_issue();
+    NewVersion v;
+    v.type = type;
+    v.id = id;
+    v.version = *head ? (*head)->version + 1 : 1;
+    v.last_updated_ms = tx.now_ms();
+    v.method = *head ? "PUT" : "POST";
+    v.json = body(type, id);
+    v.tokens = tokens;
+    auto seq = tx.append(v);
+    return seq ? ok_status() : Status(seq.take_issue());
+  };
+}
+
+TokenQuery token(std::string param, std::optional<std::string> system, std::optional<std::string> code) {
+  TokenQuery q;
+  q.param = std::move(param);
+  q.system = std::move(system);
+  q.code = std::move(code);
+  return q;
+}
+
+class FindTest : public SqliteStoreTest {
+ protected:
+  void SetUp() override {
+    SqliteStoreTest::SetUp();
+    store_ = open_store(clock_);
+    ASSERT_NE(store_, nullptr);
+    ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "a", {{"identifier", "sys1", "c1"}})).ok());
+    ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "b",
+                                               {{"identifier", "sys1", "c2"}, {"identifier", "sys2", "c1"}}))
+                    .ok());
+    ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "c", {{"identifier", "", "c1"}})).ok());
+    ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "d", {{"code", "sys1", "c1"}})).ok());
+    ASSERT_TRUE(write_sync(*store_, put_tokens("Observation", "o", {{"identifier", "sys1", "c1"}})).ok());
+  }
+  // Ids found inside a write unit.
+  std::vector<std::string> find(const std::string& type, std::vector<TokenQuery> all_of, int limit = 10) {
+    std::vector<std::string> out;
+    Status st = write_sync(*store_, [&](WriteTxn& tx) -> Status {
+      auto ids = tx.find(type, all_of, limit);
+      if (!ids) return ids.take_issue();
+      out = std::move(*ids);
+      return ok_status();
+    });
+    EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.issue().diagnostics);
+    return out;
+  }
+  using Ids = std::vector<std::string>;
+};
+
+TEST_F(FindTest, MatchesParamSystemAndCode) {
+  EXPECT_EQ(find("Patient", {token("identifier", "sys1", "c1")}), (Ids{"a"}));
+  // code alone: any system, and none.
+  EXPECT_EQ(find("Patient", {token("identifier", std::nullopt, "c1")}), (Ids{"a", "b", "c"}));
+  // sys|: any code of the system.
+  EXPECT_EQ(find("Patient", {token("identifier", "sys1", std::nullopt)}), (Ids{"a", "b"}));
+  // |code: only values without a system.
+  EXPECT_EQ(find("Patient", {token("identifier", "", "c1")}), (Ids{"c"}));
+  // The parameter and the type must match too.
+  EXPECT_EQ(find("Patient", {token("code", "sys1", "c1")}), (Ids{"d"}));
+  EXPECT_EQ(find("Observation", {token("identifier", "sys1", "c1")}), (Ids{"o"}));
+  EXPECT_TRUE(find("Group", {token("identifier", "sys1", "c1")}).empty());
+  EXPECT_TRUE(find("Patient", {token("identifier", "sys1", "c9")}).empty());
+  // Systems are URIs: case matters.
+  EXPECT_TRUE(find("Patient", {token("identifier", "SYS1", "c1")}).empty());
+}
+
+TEST_F(FindTest, AllQueriesMustMatchTheSameResource) {
+  EXPECT_EQ(find("Patient", {token("identifier", "sys1", "c2"), token("identifier", "sys2", "c1")}), (Ids{"b"}));
+  // a has sys1|c1 and b has sys2|c1, but no one resource has both.
+  EXPECT_TRUE(find("Patient", {token("identifier", "sys1", "c1"), token("identifier", "sys2", "c2")}).empty());
+}
+
+TEST_F(FindTest, LimitCapsTheIds) {
+  EXPECT_EQ(find("Patient", {token("identifier", std::nullopt, "c1")}, 2).size(), 2u);
+  EXPECT_EQ(find("Patient", {token("identifier", std::nullopt, "c1")}, 1).size(), 1u);
+}
+
+TEST_F(FindTest, DeletedResourcesAreNotFound) {
+  ASSERT_TRUE(write_sync(*store_, remove("Patient", "a")).ok());
+  EXPECT_EQ(find("Patient", {token("identifier", std::nullopt, "c1")}), (Ids{"b", "c"}));
+  // Brought back by an update, it is found by its new rows.
+  ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "a", {{"identifier", "sys1", "c1"}})).ok());
+  EXPECT_EQ(find("Patient", {token("identifier", "sys1", "c1")}), (Ids{"a"}));
+}
+
+TEST_F(FindTest, AnUpdateReplacesTheRows) {
+  ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "b", {{"identifier", "sys3", "c3"}})).ok());
+  EXPECT_EQ(find("Patient", {token("identifier", "sys1", std::nullopt)}), (Ids{"a"}));
+  EXPECT_EQ(find("Patient", {token("identifier", std::nullopt, "c1")}), (Ids{"a", "c"}));
+  EXPECT_EQ(find("Patient", {token("identifier", "sys3", "c3")}), (Ids{"b"}));
+  // An update without rows leaves none.
+  ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "b", {})).ok());
+  EXPECT_TRUE(find("Patient", {token("identifier", "sys3", "c3")}).empty());
+}
+
+TEST_F(SqliteStoreTest, WriteTxnReadsAnyVersion) {
+  store_ = open_store(clock_);
+  ASSERT_TRUE(write_sync(*store_, put("Patient", "p")).ok());
+  ASSERT_TRUE(write_sync(*store_, remove("Patient", "p")).ok());
+  std::vector<std::optional<VersionRecord>> seen;
+  ASSERT_TRUE(write_sync(*store_, [&](WriteTxn& tx) -> Status {
+                for (std::int64_t v : {1, 2, 3}) {
+                  auto r = tx.version("Patient", "p", v);
+                  if (!r) return r.take_issue();
+                  seen.push_back(*r);
+                }
+                return ok_status();
+              }).ok());
+  ASSERT_EQ(seen.size(), 3u);
+  ASSERT_TRUE(seen[0].has_value());
+  EXPECT_EQ(seen[0]->json, body("Patient", "p"));
+  ASSERT_TRUE(seen[1].has_value());
+  EXPECT_TRUE(seen[1]->deleted);
+  EXPECT_FALSE(seen[2].has_value());
+}
+
+TEST_F(FindTest, SeesEarlierUnitsOfItsGroupAndRolledBackUnitsLeaveNoRows) {
+  Gate gate;
+  auto gated = write_async(*store_, gate.unit());
+  gate.wait_entered();
+  auto first = write_async(*store_, put_tokens("Patient", "e", {{"identifier", "sys4", "c4"}}));
+  auto failed = write_async(*store_, [](WriteTxn& tx) -> Status {
+    if (auto st = put_tokens("Patient", "f", {{"identifier", "sys4", "c4"}})(tx); !st) return st;
+    return make_issue(err::kInvalidResource, "the unit fails after appending");
+  });
+  std::vector<std::string> seen;
+  auto second = write_async(*store_, [&](WriteTxn& tx) -> Status {
+    auto ids = tx.find("Patient", {token("identifier", "sys4", "c4")}, 10);
+    if (!ids) return ids.take_issue();
+    seen = *ids;
+    return ok_status();
+  });
+  gate.open();
+  ASSERT_TRUE(gated.get().ok());
+  ASSERT_TRUE(first.get().ok());
+  EXPECT_FALSE(failed.get().ok());
+  ASSERT_TRUE(second.get().ok());
+  EXPECT_EQ(seen, (Ids{"e"}));
+  EXPECT_EQ(find("Patient", {token("identifier", "sys4", "c4")}), (Ids{"e"}));
 }
 
 // A HistoryQuery built field by field (designated initializers that skip
