@@ -4,6 +4,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "gateway/app/runtime.hpp"
@@ -59,10 +60,13 @@ std::vector<fhir::Status> run_units(fhir::store::Store& store, std::vector<fhir:
 }
 
 // Imports one file; returns the number of entries written, or why it failed.
-fhir::Result<std::size_t> import_file(const fs::path& path, Runtime& rt) {
+// nullopt: the file is JSON but no FHIR resource (Synthea writes run
+// metadata beside its bundles), so a folder import skips it.
+std::optional<fhir::Result<std::size_t>> import_file(const fs::path& path, Runtime& rt) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
+  if (ss.str().find("\"resourceType\"") == std::string::npos) return std::nullopt;
   AppContext& app = rt.app();
   auto plan = plan_import(ss.str(), app.write);
   if (!plan) return plan.take_issue();
@@ -112,9 +116,16 @@ int import_command(const std::vector<std::string>& args) {
   }
   bool ok = true;
   auto files = collect_files(inputs, ok);
-  std::size_t resources = 0, failed = 0;
+  std::size_t resources = 0, failed = 0, skipped = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    auto n = import_file(files[i], **runtime);
+    auto result = import_file(files[i], **runtime);
+    if (!result) {
+      ++skipped;
+      std::printf("[%zu/%zu] %s: skipped, not a FHIR resource\n", i + 1, files.size(),
+                  files[i].c_str());
+      continue;
+    }
+    auto& n = *result;
     if (n) {
       resources += *n;
       std::printf("[%zu/%zu] %s: %zu resources\n", i + 1, files.size(), files[i].c_str(), *n);
@@ -126,8 +137,8 @@ int import_command(const std::vector<std::string>& args) {
     std::fflush(stdout);
   }
   (*runtime)->close();
-  std::printf("imported %zu resources from %zu of %zu files\n", resources, files.size() - failed,
-              files.size());
+  std::printf("imported %zu resources from %zu of %zu files (%zu skipped)\n", resources,
+              files.size() - failed - skipped, files.size(), skipped);
   if (failed > 0) std::fprintf(stderr, "carebridge import: %zu file(s) failed (listed above)\n", failed);
   return ok && failed == 0 ? 0 : 1;
 }

@@ -213,11 +213,11 @@ fhir::Result<WritePlan> plan_rest_write(const RestWrite& w, const WriteContext& 
   return plan;
 }
 
-fhir::Result<WritePlan> plan_bundle(std::string_view body, const WriteContext& ctx) {
-  auto parsed = fhir::Resource::parse(body);
-  if (!parsed) return parsed.take_issue();
-  Value& root = parsed->root();
-  if (parsed->type() != "Bundle")
+namespace {
+
+fhir::Result<WritePlan> plan_parsed_bundle(fhir::Resource& bundle, const WriteContext& ctx) {
+  Value& root = bundle.root();
+  if (bundle.type() != "Bundle")
     return fhir::make_issue(fhir::err::kInvalidResource, "POST / takes a Bundle", "resourceType");
   std::string_view type = root.string_at("type");
   WritePlan plan;
@@ -264,12 +264,20 @@ fhir::Result<WritePlan> plan_bundle(std::string_view body, const WriteContext& c
   return plan;
 }
 
+}  // namespace
+
+fhir::Result<WritePlan> plan_bundle(std::string_view body, const WriteContext& ctx) {
+  auto parsed = fhir::Resource::parse(body);
+  if (!parsed) return parsed.take_issue();
+  return plan_parsed_bundle(*parsed, ctx);
+}
+
 fhir::Result<WritePlan> plan_import(std::string_view body, const WriteContext& ctx) {
   auto parsed = fhir::Resource::parse(body);
   if (!parsed) return parsed.take_issue();
   std::string_view bundle_type = parsed->root().string_at("type");
   if (parsed->type() == "Bundle" && (bundle_type == "transaction" || bundle_type == "batch"))
-    return plan_bundle(body, ctx);
+    return plan_parsed_bundle(*parsed, ctx);
   RestWrite w;
   w.type = std::string(parsed->type());
   w.method = parsed->has_id() ? EntryMethod::put : EntryMethod::post;

@@ -199,9 +199,10 @@ class TransactionRun {
     switch (e.method) {
       case EntryMethod::remove:
         if (!live) {
-          if (!*head) return fhir::make_issue(fhir::err::kNotFound, "No resource with this id");
-          o.status = 204;  // already deleted: nothing changes
-          o.version = (*head)->version;
+          // R4 http.html#delete: deleting what is already deleted, or never
+          // existed, changes nothing and succeeds.
+          o.status = 204;
+          o.version = *head ? (*head)->version : 0;
           return fhir::ok_status();
         }
         v.deleted = true;

@@ -80,6 +80,19 @@ TEST(CliTest, ImportFailsNamingTheBadFile) {
   EXPECT_NE(out.find("FAILED"), std::string::npos) << out;
 }
 
+TEST(CliTest, ImportSkipsJsonThatIsNoResource) {
+  TempDir dir;
+  std::ofstream(dir.path() / "synthea-run-metadata.json") << R"({"seed": 1})";
+  std::ofstream(dir.path() / "p.json") << R"({"resourceType":"Patient","id":"p"})";
+  std::string out;
+  int rc = run_binary({"import", "--db", (dir.path() / "s.db").string(), "--share-dir", share_dir(),
+                       dir.path().string()},
+                      &out);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("skipped, not a FHIR resource"), std::string::npos) << out;
+  EXPECT_NE(out.find("imported 1 resources from 1 of 2 files (1 skipped)"), std::string::npos) << out;
+}
+
 TEST(CliTest, ImportWhileServerRuns) {
   TempDir dir;
   std::string db = (dir.path() / "s.db").string();

@@ -107,8 +107,13 @@ TEST_F(CrudTest, DeleteIsLogicalAndReadAnswersGone) {
   EXPECT_EQ(back.header("etag"), "W/\"3\"");
 }
 
-TEST_F(CrudTest, DeleteUnknownIsNotFound) {
-  EXPECT_EQ(client().del("Patient/nobody").status, 404);
+TEST_F(CrudTest, DeleteOfWhatNeverExistedSucceedsAndChangesNothing) {
+  // R4 http.html#delete: "or if the resource does not exist at all".
+  auto r = client().del("Patient/nobody");
+  EXPECT_EQ(r.status, 204);
+  EXPECT_TRUE(r.header("etag").empty());
+  EXPECT_EQ(client().get("Patient/nobody").status, 404);
+  EXPECT_EQ(client().get("Patient/_history").json().find("total")->text(), "0");
 }
 
 TEST_F(CrudTest, PreferReturn) {
