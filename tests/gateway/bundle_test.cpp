@@ -13,6 +13,7 @@
 #include "fhir/json/write.hpp"
 #include "tests/support/bundle_builder.hpp"
 #include "tests/support/gateway_fixture.hpp"
+#include "tests/support/outcome_checks.hpp"
 
 namespace carebridge::test {
 namespace {
@@ -66,31 +67,14 @@ class BundleTest : public GatewayTest {
     return e->items();
   }
 
-  // The first issue of an OperationOutcome answer with this status.
-  Value issue(const HttpResult& r, long status) {
-    EXPECT_EQ(r.status, status) << r.body;
-    Value oo = r.json();
-    EXPECT_EQ(oo.string_at("resourceType"), "OperationOutcome") << r.body;
-    const Value* issues = oo.find("issue");
-    if (issues == nullptr || issues->items().empty()) {
-      ADD_FAILURE() << "no issue in " << r.body;
-      return {};
-    }
-    return issues->items()[0];
-  }
-
-  static std::string expression(const Value& issue) {
-    const Value* e = issue.find("expression");
-    return e != nullptr && !e->items().empty() ? e->items()[0].text() : "";
-  }
 
   // The issue names entry n: in its expression, or (for a PATCH entry,
   // whose patched resource is not in the Bundle) in its diagnostics.
   void expect_names_entry(const Value& issue, int n) {
     std::string where = "Bundle.entry[" + std::to_string(n) + "]";
     std::string diagnostics(issue.string_at("diagnostics"));
-    EXPECT_TRUE(expression(issue).rfind(where, 0) == 0 || diagnostics.rfind(where + ":", 0) == 0)
-        << "expression '" << expression(issue) << "', diagnostics: " << diagnostics;
+    EXPECT_TRUE(expression_of(issue).rfind(where, 0) == 0 || diagnostics.rfind(where + ":", 0) == 0)
+        << "expression '" << expression_of(issue) << "', diagnostics: " << diagnostics;
   }
 
   static const Value& response(const Value& entry) {
@@ -230,7 +214,7 @@ TEST_F(BundleTest, FailingTransactionChangesNothing) {
         .put("Patient/other", patient("k2", "other"));
     c.failing(b);
     auto r = send(b);
-    expect_names_entry(issue(r, c.status), 2);
+    expect_names_entry(expect_outcome(r, c.status), 2);
     EXPECT_EQ(total(), before);
     EXPECT_EQ(total("Patient"), patients);
   }
@@ -276,16 +260,16 @@ TEST_F(BundleTest, OverlappingIdentitiesFailTheTransaction) {
   // conditional update/delete) overlap in steps 1-3, the transaction SHALL fail.
   BundleBuilder twice("transaction");
   twice.put("Patient/a", patient({}, "a")).put("Patient/a", patient("x", "a"));
-  expect_names_entry(issue(send(twice), 400), 1);
+  expect_names_entry(expect_outcome(send(twice), 400), 1);
   BundleBuilder deleted("transaction");
   deleted.del("Patient/a").put("Patient/a", patient({}, "a"));
-  expect_names_entry(issue(send(deleted), 400), 1);
+  expect_names_entry(expect_outcome(send(deleted), 400), 1);
   BundleBuilder patched("transaction");
   patched.put("Patient/a", patient({}, "a")).patch("Patient/a", R"([{"op":"remove","path":"/active"}])");
-  expect_names_entry(issue(send(patched), 400), 1);
+  expect_names_entry(expect_outcome(send(patched), 400), 1);
   BundleBuilder resolved("transaction");
   resolved.put("Patient/a", patient({}, "a")).put(std::string("Patient?identifier=") + kSys + "|a1", patient());
-  expect_names_entry(issue(send(resolved), 400), 1);
+  expect_names_entry(expect_outcome(send(resolved), 400), 1);
   EXPECT_EQ(total(), before);
 }
 
@@ -387,7 +371,7 @@ TEST_F(BundleTest, ConditionalUpdateCreatesUpdatesAndRefuses) {
   EXPECT_EQ(response(entries(send(same_id), "transaction-response", 1)[0]).string_at("etag"), "W/\"3\"");
   BundleBuilder other_id("transaction");
   other_id.put(url, patient("u1", "someone-else"));
-  issue(send(other_id), 400);
+  expect_outcome(send(other_id), 400);
 }
 
 TEST_F(BundleTest, ConditionalDeleteDeletesOneMatchAndIgnoresNone) {
@@ -408,7 +392,7 @@ TEST_F(BundleTest, IfMatchInEntries) {
   const long before = total();
   BundleBuilder stale("transaction");
   stale.post("Patient", patient()).del("Patient/v", "W/\"1\"");
-  expect_names_entry(issue(send(stale), 412), 1);
+  expect_names_entry(expect_outcome(send(stale), 412), 1);
   EXPECT_EQ(total(), before);
   EXPECT_EQ(client().get("Patient/v").status, 200);
   BundleBuilder del_ok("transaction");
@@ -441,13 +425,13 @@ TEST_F(BundleTest, ConditionalReferencesResolveToTheirOneMatch) {
   const long before = total();
   BundleBuilder several("transaction");
   several.post("Practitioner", practitioner("999")).post("Observation", observation(by_npi + "999"));
-  expect_names_entry(issue(send(several), 412), 1);
+  expect_names_entry(expect_outcome(send(several), 412), 1);
   BundleBuilder none("transaction");
   none.post("Observation", observation(by_npi + "000"));
-  expect_names_entry(issue(send(none), 400), 0);
+  expect_names_entry(expect_outcome(send(none), 400), 0);
   BundleBuilder unsupported("transaction");
   unsupported.post("Observation", observation("Practitioner?name=Smith"));
-  expect_names_entry(issue(send(unsupported), 400), 0);
+  expect_names_entry(expect_outcome(send(unsupported), 400), 0);
   EXPECT_EQ(total(), before);
 }
 
@@ -463,18 +447,18 @@ TEST_F(BundleTest, PatchEntriesCarryAJsonPatchBinary) {
 
   BundleBuilder stale("transaction");
   stale.patch("Patient/pp", R"([{"op":"remove","path":"/gender"}])", "W/\"1\"");
-  issue(send(stale), 412);
+  expect_outcome(send(stale), 412);
   BundleBuilder failing_test("transaction");
   failing_test.patch("Patient/pp", R"([{"op":"test","path":"/gender","value":"male"},{"op":"remove","path":"/gender"}])");
-  issue(send(failing_test), 409);
+  expect_outcome(send(failing_test), 409);
   BundleBuilder not_patch("transaction");
   not_patch.raw(R"({"resource":{"resourceType":"Binary","contentType":"application/json","data":"W10="},)"
                 R"("request":{"method":"PATCH","url":"Patient/pp"}})");
-  expect_names_entry(issue(send(not_patch), 415), 0);
+  expect_names_entry(expect_outcome(send(not_patch), 415), 0);
   BundleBuilder bad_json("transaction");
   bad_json.raw(R"({"resource":{"resourceType":"Binary","contentType":"application/json-patch+json","data":")" +
                base64_encode("[{") + R"("},"request":{"method":"PATCH","url":"Patient/pp"}})");
-  expect_names_entry(issue(send(bad_json), 400), 0);
+  expect_names_entry(expect_outcome(send(bad_json), 400), 0);
   EXPECT_EQ(read("Patient/pp").find("meta")->string_at("versionId"), "2");
 }
 
@@ -556,10 +540,10 @@ TEST_F(BundleTest, BadBundlesAreRefusedNamingTheEntry) {
   for (const char* type : {"collection", "document", "searchset", "history", "transaction-response"}) {
     BundleBuilder b(type);
     b.post("Patient", patient());
-    EXPECT_EQ(expression(issue(send(b), 400)), "Bundle.type") << type;
+    EXPECT_EQ(expression_of(expect_outcome(send(b), 400)), "Bundle.type") << type;
   }
-  issue(client().post("", patient()), 400);  // not a Bundle
-  issue(client().post("", R"({"resourceType":"Bundle","type":"transaction","entry":[{)"), 400);
+  expect_outcome(client().post("", patient()), 400);  // not a Bundle
+  expect_outcome(client().post("", R"({"resourceType":"Bundle","type":"transaction","entry":[{)"), 400);
 
   struct Case {
     const char* why;
@@ -584,7 +568,7 @@ TEST_F(BundleTest, BadBundlesAreRefusedNamingTheEntry) {
     SCOPED_TRACE(c.why);
     BundleBuilder b("transaction");
     b.post("Patient", patient(), "urn:uuid:cccccccc-0000-0000-0000-000000000001").raw(c.entry);
-    EXPECT_EQ(expression(issue(send(b), c.status)).rfind("Bundle.entry[1]", 0), 0u);
+    EXPECT_EQ(expression_of(expect_outcome(send(b), c.status)).rfind("Bundle.entry[1]", 0), 0u);
   }
   EXPECT_EQ(total(), before);
 }

@@ -3,29 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/gateway_fixture.hpp"
+#include "tests/support/outcome_checks.hpp"
 
 namespace carebridge::test {
 namespace {
 
 class ErrorsTest : public GatewayTest {
  protected:
-  // Checks status, that the body is an OperationOutcome, and returns the
-  // first issue.
-  fhir::json::Value expect_outcome(const HttpResult& r, long status) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto oo = r.json();
-    EXPECT_EQ(oo.string_at("resourceType"), "OperationOutcome") << r.body;
-    const auto* issues = oo.find("issue");
-    if (issues == nullptr || issues->items().empty()) {
-      ADD_FAILURE() << "no issue in " << r.body;
-      return {};
-    }
-    return issues->items()[0];
-  }
-  std::string expression_of(const fhir::json::Value& issue) {
-    const auto* e = issue.find("expression");
-    return e && !e->items().empty() ? e->items()[0].text() : "";
-  }
   // The store holds nothing for Patient: type history is empty.
   void expect_no_patients() {
     auto h = client().get("Patient/_history");
