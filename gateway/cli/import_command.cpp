@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -46,32 +47,54 @@ std::vector<fs::path> collect_files(const std::vector<std::string>& inputs, bool
   return files;
 }
 
-// Runs the units and waits for all of them: queued together, they share
-// group commits like any other writes.
-std::vector<fhir::Status> run_units(fhir::store::Store& store, std::vector<fhir::store::WriteUnit> units) {
-  std::vector<std::promise<fhir::Status>> done(units.size());
-  std::vector<std::future<fhir::Status>> results;
-  for (auto& p : done) results.push_back(p.get_future());
-  for (std::size_t i = 0; i < units.size(); ++i)
-    store.write(std::move(units[i]), [&done, i](fhir::Status st) { done[i].set_value(std::move(st)); });
-  std::vector<fhir::Status> out;
-  for (auto& f : results) out.push_back(f.get());
-  return out;
-}
+// One file on its way through the writer. Files are planned and queued
+// ahead of their commits (up to kInFlight at once), so parsing and checking
+// the next file overlaps the writer's work and fsync for this one; the
+// writer applies queued units in order, so provider bundles still land
+// before the patients that reference them.
+constexpr std::size_t kInFlight = 4;
 
-// Imports one file; returns the number of entries written, or why it failed.
-// nullopt: the file is JSON but no FHIR resource (Synthea writes run
-// metadata beside its bundles), so a folder import skips it.
-std::optional<fhir::Result<std::size_t>> import_file(const fs::path& path, Runtime& rt) {
+struct InFlight {
+  fs::path path;
+  bool skipped = false;  // JSON but no FHIR resource (Synthea's run metadata)
+  std::optional<fhir::Issue> failed;  // failed before reaching the writer
+  PlanUnits units;
+  std::vector<std::shared_ptr<std::promise<fhir::Status>>> done;
+  std::vector<std::future<fhir::Status>> results;
+};
+
+InFlight start_file(const fs::path& path, Runtime& rt) {
+  InFlight f;
+  f.path = path;
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (ss.str().find("\"resourceType\"") == std::string::npos) return std::nullopt;
+  if (ss.str().find("\"resourceType\"") == std::string::npos) {
+    f.skipped = true;
+    return f;
+  }
   AppContext& app = rt.app();
   auto plan = plan_import(ss.str(), app.write);
-  if (!plan) return plan.take_issue();
-  PlanUnits units = make_units(std::move(*plan), &app.write);
-  auto outcomes = collect_outcomes(units, run_units(*app.store, std::move(units.units)));
+  if (!plan) {
+    f.failed = plan.take_issue();
+    return f;
+  }
+  f.units = make_units(std::move(*plan), &app.write);
+  for (auto& unit : f.units.units) {
+    auto promise = std::make_shared<std::promise<fhir::Status>>();
+    f.results.push_back(promise->get_future());
+    app.store->write(std::move(unit), [promise](fhir::Status st) { promise->set_value(std::move(st)); });
+    f.done.push_back(std::move(promise));
+  }
+  return f;
+}
+
+// Waits for a file's units; the number of entries written, or why it failed.
+fhir::Result<std::size_t> finish_file(InFlight& f) {
+  if (f.failed) return *f.failed;
+  std::vector<fhir::Status> statuses;
+  for (auto& r : f.results) statuses.push_back(r.get());
+  auto outcomes = collect_outcomes(f.units, std::move(statuses));
   if (!outcomes) return outcomes.take_issue();
   // A batch file counts as failed if any of its entries did.
   std::size_t failed = 0;
@@ -116,26 +139,31 @@ int import_command(const std::vector<std::string>& args) {
   }
   bool ok = true;
   auto files = collect_files(inputs, ok);
-  std::size_t resources = 0, failed = 0, skipped = 0;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    auto result = import_file(files[i], **runtime);
-    if (!result) {
+  std::size_t resources = 0, failed = 0, skipped = 0, reported = 0;
+  std::deque<InFlight> in_flight;
+  auto report_oldest = [&] {
+    InFlight f = std::move(in_flight.front());
+    in_flight.pop_front();
+    ++reported;
+    const char* name = f.path.c_str();
+    if (f.skipped) {
       ++skipped;
-      std::printf("[%zu/%zu] %s: skipped, not a FHIR resource\n", i + 1, files.size(),
-                  files[i].c_str());
-      continue;
-    }
-    auto& n = *result;
-    if (n) {
+      std::printf("[%zu/%zu] %s: skipped, not a FHIR resource\n", reported, files.size(), name);
+    } else if (auto n = finish_file(f)) {
       resources += *n;
-      std::printf("[%zu/%zu] %s: %zu resources\n", i + 1, files.size(), files[i].c_str(), *n);
+      std::printf("[%zu/%zu] %s: %zu resources\n", reported, files.size(), name, *n);
     } else {
       ++failed;
-      std::printf("[%zu/%zu] %s: FAILED: %s\n", i + 1, files.size(), files[i].c_str(),
+      std::printf("[%zu/%zu] %s: FAILED: %s\n", reported, files.size(), name,
                   n.issue().diagnostics.c_str());
     }
     std::fflush(stdout);
+  };
+  for (const auto& path : files) {
+    in_flight.push_back(start_file(path, **runtime));
+    if (in_flight.size() >= kInFlight) report_oldest();
   }
+  while (!in_flight.empty()) report_oldest();
   (*runtime)->close();
   std::printf("imported %zu resources from %zu of %zu files (%zu skipped)\n", resources,
               files.size() - failed - skipped, files.size(), skipped);
