@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace fhir::json {
@@ -34,18 +35,18 @@ class Value {
   bool is_object() const { return kind_ == Kind::object; }
 
   bool as_bool() const { return bool_; }
-  // Number text or string value.
-  const std::string& text() const { return text_; }
-  std::string& text() { return text_; }
+  // Number text or string value ("" for other kinds).
+  const std::string& text() const;
+  std::string& text();
 
-  // Arrays.
-  const std::vector<Value>& items() const { return items_; }
-  std::vector<Value>& items() { return items_; }
+  // Arrays (empty for other kinds).
+  const std::vector<Value>& items() const;
+  std::vector<Value>& items();
   Value& push_back(Value v);
 
-  // Objects: members in the order they were sent.
-  const std::vector<Member>& members() const { return members_; }
-  std::vector<Member>& members() { return members_; }
+  // Objects: members in the order they were sent (empty for other kinds).
+  const std::vector<Member>& members() const;
+  std::vector<Member>& members();
   const Value* find(std::string_view key) const;
   Value* find(std::string_view key);
   // The string value of a member, or empty when absent or not a string.
@@ -60,11 +61,14 @@ class Value {
   bool operator!=(const Value& o) const { return !(*this == o); }
 
  private:
+  // Only what the kind needs is held: a bundle of tens of MB is millions of
+  // nodes, so the node size is the server's memory per MB ingested. The
+  // mutable accessors of another kind's payload switch the payload (and
+  // never touch memory that is not there).
+  using Payload = std::variant<std::monostate, std::string, std::vector<Value>, std::vector<Member>>;
   Kind kind_ = Kind::null;
   bool bool_ = false;
-  std::string text_;
-  std::vector<Value> items_;
-  std::vector<Member> members_;
+  Payload data_;
 };
 
 }  // namespace fhir::json

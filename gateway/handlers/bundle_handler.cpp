@@ -17,6 +17,11 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
     co_return;
   }
   PlanKind kind = plan->kind;
+  const bool representation = x.prefer_return == PreferReturn::representation;
+  plan->keep_written = representation;
+  // The plan holds the parsed Bundle now: the request text can go, which
+  // matters for bundles of tens of MB.
+  std::string().swap(x.request.body);
   auto outcomes = co_await execute_plan(std::move(*plan), app);
   if (!outcomes) {
     x.fail(outcomes.issue());  // a transaction fails whole, naming the entry
@@ -25,7 +30,7 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
   x.response.status = 200;
   x.response.body = bundle_response_json(kind, *outcomes, fhir::new_resource_id(),
                                          fhir::format_instant(app.clock->now_ms()),
-                                         x.prefer_return == PreferReturn::representation);
+                                         representation);
 }
 
 }  // namespace gateway

@@ -251,7 +251,7 @@ class TransactionRun {
     o.seq = *seq;
     o.deleted = v.deleted;
     o.last_updated_ms = v.last_updated_ms;
-    o.json = std::move(v.json);
+    if (plan_.keep_written) o.json = std::move(v.json);
     return fhir::ok_status();
   }
 
@@ -317,6 +317,7 @@ std::vector<std::shared_ptr<WritePlan>> split_batch(WritePlan&& plan) {
   for (auto& e : plan.entries) {
     auto one = std::make_shared<WritePlan>();
     one->kind = PlanKind::batch;
+    one->keep_written = plan.keep_written;
     one->entries.push_back(std::move(e));
     out.push_back(std::move(one));
   }

@@ -59,6 +59,10 @@ enum class PlanKind { single, transaction, batch };
 struct WritePlan {
   PlanKind kind = PlanKind::single;
   std::vector<PlannedEntry> entries;
+  // Keep each written resource in its outcome, for the answer. A bundle's
+  // answer carries them only under Prefer: return=representation; not
+  // keeping them spares holding a large bundle's resources twice.
+  bool keep_written = true;
 };
 
 // What happened to one entry once its unit completed.
