@@ -38,8 +38,6 @@ struct SavepointSql {
 };
 inline constexpr SavepointSql kUnitSavepoint{"SAVEPOINT unit", "RELEASE unit",
                                              "ROLLBACK TO unit"};
-inline constexpr SavepointSql kAppendSavepoint{"SAVEPOINT append", "RELEASE append",
-                                               "ROLLBACK TO append"};
 
 class Savepoint {
  public:

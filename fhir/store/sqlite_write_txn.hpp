@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fhir/core/clock.hpp"
@@ -22,9 +23,12 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<VersionRecord>> head(std::string_view type, std::string_view id) override;
   Result<std::optional<VersionRecord>> version(std::string_view type, std::string_view id,
                                                std::int64_t version) override;
-  // Atomic on its own (a savepoint of its own): a unit that ignores a
-  // failed append cannot commit half a version.
+  // A failed append poisons its unit (take_append_failure): a unit that
+  // ignores the failure still cannot commit half a version.
   Result<std::int64_t> append(const NewVersion& v) override;
+  // Whether an append failed since the last call (and resets it): the
+  // writer then rolls the unit back whatever the unit returned.
+  bool take_append_failure() { return std::exchange(append_failed_, false); }
   Result<std::vector<std::string>> find(std::string_view type,
                                         const std::vector<TokenQuery>& all_of,
                                         int limit) override;
@@ -39,6 +43,7 @@ class SqliteWriteTxn final : public WriteTxn {
   // file inside the group's transaction, since another process may have
   // written since the last group.
   std::optional<std::int64_t> high_water_ms_;
+  bool append_failed_ = false;
 };
 
 }  // namespace fhir::store

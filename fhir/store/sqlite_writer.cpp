@@ -109,6 +109,8 @@ void SqliteWriter::commit_group(std::vector<Pending>& group) {
     auto savepoint = Savepoint::begin(*conn_, kUnitSavepoint);
     if (!savepoint) return fail_all(savepoint.issue());
     Status outcome = run_unit(p.unit, view);
+    if (view.take_append_failure() && outcome)
+      outcome = make_issue(err::kInternal, "a write unit went on after a failed append");
     if (!conn_->in_transaction()) {
       // SQLite rolled the whole transaction back (I/O error, disk full):
       // the earlier units' changes are gone too.
