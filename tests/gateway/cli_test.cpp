@@ -3,10 +3,13 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "tests/support/fixture_paths.hpp"
 #include "tests/support/gateway_fixture.hpp"
+#include "tests/support/raw_connection.hpp"
 #include "tests/support/server_process.hpp"
 
 namespace carebridge::test {
@@ -29,6 +32,41 @@ TEST(CliTest, ServePrintsListeningLineAndStopsOnSigterm) {
   int status = server.signal_and_wait(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(CliTest, SigtermLetsTheRequestInFlightFinish) {
+  TempDir dir;
+  std::string db = (dir.path() / "s.db").string();
+  std::string body = R"({"resourceType":"Patient","id":"late","active":true})";
+  {
+    ServerProcess server(db);
+    ASSERT_TRUE(server.started());
+    RawConnection idle(server.base_url());  // waiting for a request: closed at once
+    RawConnection busy(server.base_url());
+    ASSERT_TRUE(idle.connected() && busy.connected());
+    // The head and half the body: the request is in flight when SIGTERM comes.
+    std::string head = "PUT /Patient/late HTTP/1.1\r\nHost: x\r\nContent-Type: application/fhir+json\r\n"
+                       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    ASSERT_TRUE(busy.send_text(head + body.substr(0, 10)));
+    // Let the server read the head. Nothing observable says it has (it
+    // cannot answer before the body ends), so this one test waits.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    server.send_signal(SIGTERM);
+    bool idle_closed = false;
+    idle.read_until_close(&idle_closed);
+    EXPECT_TRUE(idle_closed);
+    ASSERT_TRUE(busy.send_text(body.substr(10)));
+    bool closed = false;
+    std::string answer = busy.read_until_close(&closed);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 201", 0), 0u) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+    int status = server.wait();
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+  ServerProcess restarted(db);
+  ASSERT_TRUE(restarted.started());
+  EXPECT_EQ(TestClient(restarted.base_url()).get("Patient/late").status, 200);
 }
 
 TEST(CliTest, ConfigFileAndFlagsPrecedence) {

@@ -63,13 +63,21 @@ ServerProcess::ServerProcess(const std::string& db_path, const std::vector<std::
   if (port_ == 0) ADD_FAILURE() << "the server never printed its listening line";
 }
 
-int ServerProcess::signal_and_wait(int sig) {
+void ServerProcess::send_signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+int ServerProcess::wait() {
   if (pid_ <= 0) return -1;
-  kill(pid_, sig);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return status;
+}
+
+int ServerProcess::signal_and_wait(int sig) {
+  send_signal(sig);
+  return wait();
 }
 
 ServerProcess::~ServerProcess() {

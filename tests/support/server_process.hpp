@@ -20,6 +20,9 @@ class ServerProcess {
   const std::string& base_url() const { return base_url_; }
   // Sends sig and waits for the process; returns its wait status.
   int signal_and_wait(int sig);
+  void send_signal(int sig);
+  // Waits for the process to end; returns its wait status.
+  int wait();
 
  private:
   pid_t pid_ = -1;
