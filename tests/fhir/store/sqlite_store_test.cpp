@@ -57,7 +57,7 @@ std::string body(const std::string& type, const std::string& id) {
 
 // The next version of type/id, the way the gateway's store stage writes it.
 WriteUnit put(std::string type, std::string id, std::shared_ptr<Written> out = nullptr,
-              std::vector<std::string> patients = {}) {
+              std::vector<std::string> patients = {}, std::vector<TokenEntry> tokens = {}) {
   return [=](WriteTxn& tx) -> Status {
     auto head = tx.head(type, id);
     if (!head) return head.take_issue();
@@ -69,6 +69,7 @@ WriteUnit put(std::string type, std::string id, std::shared_ptr<Written> out = n
     v.method = *head ? "PUT" : "POST";
     v.json = body(type, id);
     v.patient_compartment = patients;
+    v.tokens = tokens;
     auto seq = tx.append(v);
     if (!seq) return seq.take_issue();
     if (out) *out = Written{*seq, v.last_updated_ms};
@@ -330,22 +331,9 @@ TEST_F(SqliteStoreTest, UnitSeesEarlierUnitsOfItsGroupAndReadersDoNot) {
 
 // --- WriteTxn::find: the token index behind conditional operations ---------
 
-// The next version of type/id with these index rows.
+// The next version of type/id with these token index rows.
 WriteUnit put_tokens(std::string type, std::string id, std::vector<TokenEntry> tokens) {
-  return [=](WriteTxn& tx) -> Status {
-    auto head = tx.head(type, id);
-    if (!head) return head.take_issue();
-    NewVersion v;
-    v.type = type;
-    v.id = id;
-    v.version = *head ? (*head)->version + 1 : 1;
-    v.last_updated_ms = tx.now_ms();
-    v.method = *head ? "PUT" : "POST";
-    v.json = body(type, id);
-    v.tokens = tokens;
-    auto seq = tx.append(v);
-    return seq ? ok_status() : Status(seq.take_issue());
-  };
+  return put(std::move(type), std::move(id), nullptr, {}, std::move(tokens));
 }
 
 TokenQuery token(std::string param, std::optional<std::string> system, std::optional<std::string> code) {
