@@ -5,6 +5,7 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,20 @@
 
 namespace fhir::json {
 namespace {
+
+// RapidJSON 1.1.0 decodes a lone low-surrogate escape ("\udc00") to the
+// bytes of a UTF-16 surrogate (ED B0 80), which is not UTF-8: stored, it
+// would print as text no parser, ours included, accepts (found by
+// fuzz/json_parse_fuzzer). In UTF-8, ED followed by A0..BF is exactly that.
+bool has_surrogate(const char* s, std::size_t n) {
+  const char* end = s + n;
+  for (const char* p = s; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, 0xED, static_cast<std::size_t>(end - p)));
+    if (p == nullptr) return false;
+    if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
+  }
+  return false;
+}
 
 class TreeBuilder {
  public:
@@ -31,10 +46,12 @@ class TreeBuilder {
     return add(Value::make_number(std::string(s, n)));
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (has_surrogate(s, n)) return surrogate();
     return add(Value::make_string(std::string(s, n)));
   }
   bool StartObject() { return open(Value::make_object()); }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
+    if (has_surrogate(s, n)) return surrogate();
     Value& obj = *stack_.back();
     std::string_view key(s, n);
     if (obj.find(key) != nullptr) {
@@ -67,6 +84,10 @@ class TreeBuilder {
     return &parent.members().back().second;
   }
   bool add(Value v) { return place(std::move(v)) != nullptr; }
+  bool surrogate() {
+    error = "\\u escape of a lone UTF-16 surrogate";
+    return false;
+  }
   bool open(Value v) {
     if (stack_.size() >= static_cast<std::size_t>(kMaxDepth)) {
       error = "JSON nesting deeper than " + std::to_string(kMaxDepth);
