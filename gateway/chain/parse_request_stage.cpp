@@ -57,7 +57,8 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
   if (!path || !query) return fail(x, fhir::err::kInvalidRequest, "Malformed percent-encoding in the URL");
   std::string_view p = *path;
   if (!app.base_path.empty()) {
-    if (p.substr(0, app.base_path.size()) != app.base_path)
+    if (p.substr(0, app.base_path.size()) != app.base_path ||
+        (p.size() > app.base_path.size() && p[app.base_path.size()] != '/'))  // "/fhirX" is not under "/fhir"
       return fail(x, fhir::err::kUnknownRoute, "No such path on this server");
     p.remove_prefix(app.base_path.size());
   }
