@@ -3,7 +3,6 @@
 // target must be exactly as it was, and the error is a 400 or a 409.
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #include "fhir/json/json_patch.hpp"

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fhir/core/errors.hpp"
+#include "fhir/json/parse.hpp"
 
 namespace fhir::json {
 namespace {
@@ -234,6 +235,27 @@ Status apply_one(Value& doc, const Value& op) {
   return make_issue(err::kInvalidRequest, "unknown op");
 }
 
+// A patched document stays within what the parser would accept: nesting
+// at most kMaxDepth, and at most kMaxPatchedNodes values.
+constexpr std::size_t kMaxPatchedNodes = 4'000'000;
+
+// containers: open arrays and objects above v, counted as the parser does.
+bool count_within(const Value& v, int containers, std::size_t& nodes) {
+  if (++nodes > kMaxPatchedNodes) return false;
+  if (!v.is_array() && !v.is_object()) return true;
+  if (++containers > kMaxDepth) return false;
+  for (const Value& item : v.items())
+    if (!count_within(item, containers, nodes)) return false;
+  for (const auto& member : v.members())
+    if (!count_within(member.second, containers, nodes)) return false;
+  return true;
+}
+
+bool exceeds_bounds(const Value& v) {
+  std::size_t nodes = 0;
+  return !count_within(v, 0, nodes);
+}
+
 }  // namespace
 
 Status apply_patch(Value& target, const Value& patch) {
@@ -245,6 +267,11 @@ Status apply_patch(Value& target, const Value& patch) {
       issue.diagnostics = patch_issue(i, issue.diagnostics).diagnostics;
       return issue;
     }
+    // copy and move can double the document or its depth with every
+    // operation: a few hundred bytes of patch could exhaust memory or the
+    // stack. Checked after each operation, so nothing grows past twice the
+    // bounds before it is refused.
+    if (exceeds_bounds(work)) return patch_issue(i, "the result would be too large or too deeply nested");
   }
   target = std::move(work);
   return ok_status();

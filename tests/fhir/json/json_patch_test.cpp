@@ -175,3 +175,42 @@ TEST(JsonPatchTest, MalformedDocumentsAreRefused) {
 
 }  // namespace
 }  // namespace fhir::json
+
+namespace fhir::json {
+namespace {
+
+// Found while fuzzing: copy doubles the document (or its depth) with each
+// operation, so a tiny patch could exhaust memory or the stack.
+TEST(JsonPatchBoundsTest, RefusesAPatchThatGrowsWithoutBound) {
+  auto doc = parse("[1]");
+  ASSERT_TRUE(doc.ok());
+  std::string ops = "[";
+  for (int i = 0; i < 40; ++i) ops += std::string(i ? "," : "") + R"({"op":"copy","from":"","path":"/-"})";
+  ops += "]";
+  auto patch = parse(ops);
+  ASSERT_TRUE(patch.ok());
+  Value before = *doc;
+  Status st = apply_patch(*doc, *patch);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.issue().http_status, 400);
+  EXPECT_TRUE(*doc == before);
+}
+
+TEST(JsonPatchBoundsTest, RefusesAPatchThatNestsDeeperThanTheParserReads) {
+  auto doc = parse(R"({"a":{}})");
+  std::string ops = "[";
+  std::string path = "/a";
+  for (int i = 0; i < 200; ++i) {
+    ops += std::string(i ? "," : "") + R"({"op":"add","path":")" + path + R"(/b","value":{}})";
+    path += "/b";
+  }
+  ops += "]";
+  auto patch = parse(ops);
+  ASSERT_TRUE(patch.ok());
+  Status st = apply_patch(*doc, *patch);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.issue().http_status, 400);
+}
+
+}  // namespace
+}  // namespace fhir::json
