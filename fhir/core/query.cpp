@@ -46,12 +46,13 @@ std::optional<QueryParams> parse_query(std::string_view query) {
   return out;
 }
 
-std::string percent_encode(std::string_view s) {
+std::string percent_encode(std::string_view s, std::string_view also_plain) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
     bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '/';
+                 c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '/' ||
+                 also_plain.find(static_cast<char>(c)) != std::string_view::npos;
     if (plain) {
       out += static_cast<char>(c);
     } else {

@@ -16,7 +16,9 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // like is for each parameter to check.
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
 std::optional<QueryParams> parse_query(std::string_view query);
-std::string percent_encode(std::string_view s);
+// Percent-encodes all but RFC 3986 unreserved characters, ':' and '/',
+// and the characters in also_plain.
+std::string percent_encode(std::string_view s, std::string_view also_plain = {});
 
 // The first value of name, if present.
 std::optional<std::string_view> first_param(const QueryParams& q, std::string_view name);

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "fhir/core/query.hpp"
 #include "fhir/search/query_controls.hpp"
 
 namespace fhir::search {
@@ -10,20 +11,7 @@ namespace {
 // RFC 3986 unreserved plus the separators FHIR values use (':' '/' ','
 // '$' '*' '|' would all be legal percent-encoded, but links stay readable
 // this way); '+', '&', '=', '%', '#', '\' and the rest are encoded.
-void encode(std::string_view s, std::string& out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                 c == '_' || c == '~' || c == ':' || c == '/' || c == ',' || c == '$' || c == '*';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-}
+void encode(std::string_view s, std::string& out) { out += percent_encode(s, ",$*"); }
 
 class Writer {
  public:

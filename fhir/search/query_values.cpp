@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "fhir/resource/resource.hpp"
 #include "fhir/search/date_range.hpp"
 #include "fhir/search/query_escape.hpp"
 #include "fhir/search/query_issues.hpp"
@@ -21,14 +22,6 @@ Result<To> widen(Result<From> r) {
   return To(std::move(*r));
 }
 
-// R4 id: [A-Za-z0-9\-\.]{1,64}
-bool is_id(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
-      return false;
-  return true;
-}
 
 Result<StringArg> string_arg(std::string_view item) {
   std::string raw = unescape_value(item);
@@ -120,7 +113,7 @@ Result<ReferenceArg> reference_arg(std::string_view item, std::string_view type_
     r.type = std::string(ref->type);
     r.id = std::string(ref->id);
     r.version = std::string(ref->version);
-  } else if (is_id(text)) {
+  } else if (fhir::is_valid_id(text)) {
     r.id = std::move(text);
   } else {
     return invalid_value(name, kForms);

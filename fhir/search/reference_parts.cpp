@@ -1,5 +1,7 @@
 #include "fhir/search/reference_parts.hpp"
 
+#include "fhir/resource/resource.hpp"
+
 namespace fhir::search {
 namespace {
 
@@ -10,14 +12,6 @@ bool is_type_name(std::string_view s) {
   return true;
 }
 
-// R4 id: [A-Za-z0-9\-\.]{1,64}
-bool is_id(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
-      return false;
-  return true;
-}
 
 // Removes and returns the last "/segment" of s ("" when s has no '/').
 std::string_view pop_segment(std::string_view& s) {
@@ -59,7 +53,7 @@ std::optional<ReferenceParts> parse_reference(std::string_view ref) {
     last = pop_segment(rest);
     before = pop_segment(rest);
   }
-  if (!is_type_name(before) || !is_id(last)) return std::nullopt;
+  if (!is_type_name(before) || !fhir::is_valid_id(last)) return std::nullopt;
   p.base = rest;
   p.type = before;
   p.id = last;
