@@ -10,7 +10,8 @@ TEST(QueryNumberTest, SplitsEachOfTheNinePrefixes) {
                                                   {"gt", Prefix::gt}, {"le", Prefix::le}, {"ge", Prefix::ge},
                                                   {"sa", Prefix::sa}, {"eb", Prefix::eb}, {"ap", Prefix::ap}};
   for (const auto& [code, prefix] : cases) {
-    auto p = split_prefix(std::string(code) + "100");
+    const std::string text = std::string(code) + "100";  // p->rest views it
+    auto p = split_prefix(text);
     ASSERT_TRUE(p) << code;
     EXPECT_EQ(p->prefix, prefix);
     EXPECT_EQ(p->rest, "100");
