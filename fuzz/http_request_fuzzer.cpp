@@ -8,7 +8,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -19,6 +18,7 @@
 #include "fhir/json/parse.hpp"
 #include "fuzz/support/invariant.hpp"
 #include "fuzz/support/r4_data.hpp"
+#include "gateway/http/beast_exchange.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/chain/stages.hpp"
@@ -41,22 +41,8 @@ gateway::AppContext* make_app(std::shared_ptr<const profiles::TypeModel> types, 
   return app;
 }
 
-// As http_session.cpp's to_exchange: header names lower-cased.
-gateway::Exchange to_exchange(const http::request<http::string_body>& req) {
-  gateway::Exchange x;
-  x.request.method = std::string(req.method_string());
-  x.request.target = std::string(req.target());
-  for (const auto& f : req) {
-    std::string name(f.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    x.request.headers.emplace_back(std::move(name), std::string(f.value()));
-  }
-  x.request.body = req.body();
-  return x;
-}
-
 void run_stages(const http::request<http::string_body>& req, const gateway::AppContext& app) {
-  gateway::Exchange x = to_exchange(req);
+  gateway::Exchange x = gateway::to_exchange(http::request<http::string_body>(req));
   bool routed = gateway::parse_request_stage(x, app) == gateway::Flow::next &&
                 gateway::authenticate_stage(x, app) == gateway::Flow::next &&
                 gateway::route_stage(x, app) == gateway::Flow::next;

@@ -9,7 +9,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -18,6 +17,7 @@
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/chain.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/http/beast_exchange.hpp"
 
 namespace gateway {
 namespace beast = boost::beast;
@@ -27,19 +27,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
-
-Exchange to_exchange(http::request<http::string_body>&& req) {
-  Exchange x;
-  x.request.method = std::string(req.method_string());
-  x.request.target = std::string(req.target());
-  for (const auto& f : req) {
-    std::string name(f.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    x.request.headers.emplace_back(std::move(name), std::string(f.value()));
-  }
-  x.request.body = std::move(req.body());
-  return x;
-}
 
 http::response<http::string_body> to_beast(HttpResponse&& r, unsigned version, bool keep_alive) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
