@@ -130,4 +130,11 @@ std::vector<std::string> PatientCompartment::patients_of(const Resource& r) cons
   return out;
 }
 
+std::vector<std::string> PatientCompartment::types() const {
+  std::vector<std::string> out;
+  for (const auto& [type, paths] : paths_) out.push_back(type);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace fhir

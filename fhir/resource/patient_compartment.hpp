@@ -28,6 +28,8 @@ class PatientCompartment {
 
   // Resource types that can be in a patient compartment.
   bool has_type(std::string_view type) const { return paths_.count(std::string(type)) > 0; }
+  // Those types, sorted.
+  std::vector<std::string> types() const;
 
  private:
   // type -> element paths (after the type name) that reference the patient

@@ -33,9 +33,18 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mo
   return std::unique_ptr<Connection>(new Connection(std::move(db), busy_timeout_ms));
 }
 
-Result<Stmt> Connection::prepare(std::string_view sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
+Result<Stmt> Connection::prepare(std::string_view sql) { return prepare_in(cache_, sql); }
+
+Result<Stmt> Connection::prepare_dynamic(std::string_view sql) {
+  constexpr std::size_t kMaxDynamic = 128;
+  if (dynamic_cache_.size() >= kMaxDynamic && dynamic_cache_.find(sql) == dynamic_cache_.end())
+    dynamic_cache_.clear();
+  return prepare_in(dynamic_cache_, sql);
+}
+
+Result<Stmt> Connection::prepare_in(StmtCache& cache, std::string_view sql) {
+  auto it = cache.find(sql);
+  if (it == cache.end()) {
     if (sql.size() > static_cast<std::size_t>(INT_MAX))
       return storage_issue("statement text too long");
     sqlite3_stmt* raw = nullptr;
@@ -44,7 +53,7 @@ Result<Stmt> Connection::prepare(std::string_view sql) {
     StmtHandle stmt(raw);
     if (rc != SQLITE_OK) return storage_issue(db_.get(), rc, "prepare statement");
     if (!stmt) return storage_issue("prepare statement: no SQL");
-    it = cache_.emplace(std::string(sql), std::move(stmt)).first;
+    it = cache.emplace(std::string(sql), std::move(stmt)).first;
   }
   return Stmt(it->second.get());
 }

@@ -29,6 +29,10 @@ class Connection {
   // The statement for sql, prepared on first use and cached for the life of
   // the connection. sql is fixed text from our code: data is always bound.
   Result<Stmt> prepare(std::string_view sql);
+  // The same for SQL assembled per request (search): its shapes are many,
+  // so this cache is bounded and emptied when full. The caller must not
+  // hold another statement of this cache while preparing.
+  Result<Stmt> prepare_dynamic(std::string_view sql);
   // Runs fixed SQL without parameters or wanted rows (DDL, several
   // statements at once). Not cached: for migrations and pragmas.
   Status exec(std::string_view sql);
@@ -51,7 +55,10 @@ class Connection {
   DbHandle db_;
   int busy_timeout_ms_;
   // Declared after db_ so statements finalize before the handle closes.
-  std::unordered_map<std::string, StmtHandle, SqlHash, std::equal_to<>> cache_;
+  using StmtCache = std::unordered_map<std::string, StmtHandle, SqlHash, std::equal_to<>>;
+  Result<Stmt> prepare_in(StmtCache& cache, std::string_view sql);
+  StmtCache cache_;
+  StmtCache dynamic_cache_;
 };
 
 }  // namespace fhir::store

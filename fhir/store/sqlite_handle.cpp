@@ -37,6 +37,12 @@ Stmt& Stmt::bind(int index, std::int64_t value) {
   return *this;
 }
 
+Stmt& Stmt::bind(int index, double value) {
+  const int rc = sqlite3_bind_double(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
 int Stmt::step_rc() {
   if (bind_rc_ != SQLITE_OK) return bind_rc_;
   return sqlite3_step(stmt_);
@@ -58,6 +64,8 @@ Status Stmt::run() {
 }
 
 std::int64_t Stmt::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Stmt::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
 std::string Stmt::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);

@@ -41,6 +41,7 @@ class Stmt {
   // Text is bound without a copy (SQLITE_STATIC): it must outlive this Stmt.
   Stmt& bind(int index, std::string_view text);
   Stmt& bind(int index, std::int64_t value);
+  Stmt& bind(int index, double value);
 
   // true: a row is ready; false: the statement is done. A failed bind is
   // reported here, so callers check once.
@@ -51,6 +52,7 @@ class Stmt {
   int step_rc();
 
   std::int64_t int64(int column) const;
+  double real(int column) const;
   std::string text(int column) const;
   bool is_null(int column) const;
 

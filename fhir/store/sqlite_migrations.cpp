@@ -74,9 +74,66 @@ CREATE INDEX search_token_by_code ON search_token (type, param, code, system);
 CREATE INDEX search_token_by_resource ON search_token (type, id);
 )sql";
 
+// Step 3: the search index of current versions, every R4 search parameter
+// (fhir/search extracts the rows), one table per value type. Each table is
+// WITHOUT ROWID with one key: (type, param, the value columns a lookup
+// names exactly, id, the rest). One b-tree insert per row keeps ingest
+// fast; the id right after the exact columns makes "does this resource
+// have this value" one seek, so criteria after the first one cost a probe
+// per candidate, not a scan. Dates and numbers have no exact column: they
+// are keyed by id, and a search always has a cheaper driver or scans the
+// parameter's rows (search_sql.cpp). There is no by-resource index: an
+// update removes its old rows by their keys, re-extracted from the version
+// it replaces. _id and _lastUpdated are served by resource_head and
+// resource_version. store_meta records which extraction filled the index
+// (a changed one reindexes at start).
+constexpr std::string_view kSearchIndex = R"sql(
+DROP TABLE search_token;
+CREATE TABLE store_meta (
+  key   TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE ix_token (
+  type TEXT NOT NULL, param TEXT NOT NULL, code TEXT NOT NULL, id TEXT NOT NULL,
+  system TEXT NOT NULL,
+  PRIMARY KEY (type, param, code, id, system)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE ix_string (
+  type TEXT NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  PRIMARY KEY (type, param, value, id, raw)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE ix_reference (
+  type TEXT NOT NULL, param TEXT NOT NULL, target TEXT NOT NULL, id TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  PRIMARY KEY (type, param, target, id, target_type)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE ix_uri (
+  type TEXT NOT NULL, param TEXT NOT NULL, uri TEXT NOT NULL, id TEXT NOT NULL,
+  PRIMARY KEY (type, param, uri, id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE ix_date (
+  type TEXT NOT NULL, param TEXT NOT NULL, id TEXT NOT NULL,
+  low INTEGER NOT NULL, high INTEGER NOT NULL,
+  PRIMARY KEY (type, param, id, low, high)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE ix_quantity (
+  type TEXT NOT NULL, param TEXT NOT NULL, code TEXT NOT NULL, id TEXT NOT NULL,
+  system TEXT NOT NULL, unit TEXT NOT NULL, low REAL NOT NULL, high REAL NOT NULL,
+  PRIMARY KEY (type, param, code, id, system, unit, low, high)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE ix_composite (
+  type TEXT NOT NULL, param TEXT NOT NULL, code1 TEXT NOT NULL, id TEXT NOT NULL,
+  system1 TEXT NOT NULL, system2 TEXT NOT NULL, code2 TEXT NOT NULL,
+  low2 REAL NOT NULL, high2 REAL NOT NULL, low3 REAL NOT NULL, high3 REAL NOT NULL,
+  PRIMARY KEY (type, param, code1, id, system1, system2, code2, low2, high2, low3, high3)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
+    Migration{3, kSearchIndex},
 };
 
 struct SchemaStamp {

@@ -221,4 +221,14 @@ Result<std::optional<std::int64_t>> query_max_last_updated(Connection& conn) {
   return std::optional<std::int64_t>(stmt->int64(0));
 }
 
+Result<std::optional<std::string>> query_meta(Connection& conn, std::string_view key) {
+  auto stmt = conn.prepare("SELECT value FROM store_meta WHERE key = ?1");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, key);
+  auto row = stmt->step();
+  if (!row) return row.take_issue();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt->text(0));
+}
+
 }  // namespace fhir::store

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 #include <string_view>
 
@@ -24,6 +25,7 @@ Result<HistoryPage> query_history(Connection& conn, const HistoryQuery& q);
 // The highest seq stored (0 for an empty store).
 Result<std::int64_t> query_last_seq(Connection& conn);
 Result<std::vector<VersionRecord>> query_changes_since(Connection& conn, std::int64_t seq, int limit);
+Result<std::optional<std::string>> query_meta(Connection& conn, std::string_view key);
 // The greatest last_updated_ms stored (nullopt for an empty store).
 Result<std::optional<std::int64_t>> query_max_last_updated(Connection& conn);
 

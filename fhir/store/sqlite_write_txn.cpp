@@ -7,7 +7,9 @@
 
 #include "fhir/core/errors.hpp"
 #include "fhir/store/sqlite_connection.hpp"
+#include "fhir/store/sqlite_index_writer.hpp"
 #include "fhir/store/sqlite_queries.hpp"
+#include "fhir/store/sqlite_search.hpp"
 #include "fhir/store/sqlite_transaction.hpp"
 
 namespace fhir::store {
@@ -25,11 +27,15 @@ constexpr std::string_view kUpsertHeadSql =
 constexpr std::string_view kInsertCompartmentSql =
     "INSERT OR IGNORE INTO version_compartment (seq, patient_id) VALUES (?1, ?2)";
 
-constexpr std::string_view kDeleteTokensSql = "DELETE FROM search_token WHERE type = ?1 AND id = ?2";
-constexpr std::string_view kInsertTokenSql =
-    "INSERT INTO search_token (type, id, param, system, code) VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr std::string_view kHeadsAfterSql =
+    "SELECT h.type, h.id, h.version, h.seq, v.last_updated_ms, v.deleted, v.method, v.json"
+    " FROM resource_head h JOIN resource_version v ON v.seq = h.seq"
+    " WHERE (h.type, h.id) > (?1, ?2) ORDER BY h.type, h.id LIMIT ?3";
+constexpr std::string_view kSetMetaSql =
+    "INSERT INTO store_meta (key, value) VALUES (?1, ?2)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
-// Driven from the token index (search_token_by_code), never by walking
+// Driven from the token index (ix_token's key), never by walking
 // every resource of the type: a conditional lookup costs the same on a
 // large store as on a small one. Deleted resources have no token rows.
 // Built from fixed fragments; every value is bound, in text order.
@@ -53,10 +59,10 @@ void add_token_filter(FindQuery& f, const std::string& alias, const TokenQuery& 
 
 FindQuery find_query(std::string_view type, const std::vector<TokenQuery>& all_of) {
   FindQuery f;
-  f.sql = "SELECT DISTINCT t0.id FROM search_token t0";
+  f.sql = "SELECT DISTINCT t0.id FROM ix_token t0";
   for (std::size_t i = 1; i < all_of.size(); ++i) {
     std::string t = "t" + std::to_string(i);
-    f.sql += " JOIN search_token " + t + " ON " + t + ".type = t0.type AND " + t + ".id = t0.id";
+    f.sql += " JOIN ix_token " + t + " ON " + t + ".type = t0.type AND " + t + ".id = t0.id";
     add_token_filter(f, t, all_of[i]);
   }
   f.sql += " WHERE t0.type = ?";
@@ -138,17 +144,11 @@ Status SqliteWriteTxn::insert(const NewVersion& v, std::int64_t& seq) {
     stmt->bind(1, v.type).bind(2, v.id).bind(3, v.version).bind(4, seq);
     if (auto st = stmt->run(); !st) return st;
   }
-  {
-    auto stmt = conn_.prepare(kDeleteTokensSql);
-    if (!stmt) return stmt.take_issue();
-    stmt->bind(1, v.type).bind(2, v.id);
-    if (auto st = stmt->run(); !st) return st;
+  if (v.replaced_index) {
+    if (auto st = write_index_rows(conn_, v.type, v.id, *v.replaced_index, IndexOp::remove); !st) return st;
   }
-  for (const TokenEntry& t : v.tokens) {
-    auto stmt = conn_.prepare(kInsertTokenSql);
-    if (!stmt) return stmt.take_issue();
-    stmt->bind(1, v.type).bind(2, v.id).bind(3, t.param).bind(4, t.system).bind(5, t.code);
-    if (auto st = stmt->run(); !st) return st;
+  if (v.index) {
+    if (auto st = write_index_rows(conn_, v.type, v.id, *v.index, IndexOp::add); !st) return st;
   }
   for (const std::string& patient : v.patient_compartment) {
     auto stmt = conn_.prepare(kInsertCompartmentSql);
@@ -176,6 +176,46 @@ Result<std::vector<std::string>> SqliteWriteTxn::find(std::string_view type,
     if (!*row) return ids;
     ids.push_back(stmt->text(0));
   }
+}
+
+Result<std::vector<VersionRecord>> SqliteWriteTxn::heads_after(std::string_view type, std::string_view id,
+                                                               int limit) {
+  auto stmt = conn_.prepare(kHeadsAfterSql);
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, type).bind(2, id).bind(3, std::int64_t{limit});
+  std::vector<VersionRecord> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.take_issue();
+    if (!*row) return out;
+    VersionRecord r;
+    r.type = stmt->text(0);
+    r.id = stmt->text(1);
+    r.version = stmt->int64(2);
+    r.seq = stmt->int64(3);
+    r.last_updated_ms = stmt->int64(4);
+    r.deleted = stmt->int64(5) != 0;
+    r.method = stmt->text(6);
+    r.json = stmt->text(7);
+    out.push_back(std::move(r));
+  }
+}
+
+Result<std::vector<SearchHit>> SqliteWriteTxn::search(const SearchSpec& spec) {
+  return query_search(conn_, spec);
+}
+
+Status SqliteWriteTxn::clear_index() { return fhir::store::clear_index(conn_); }
+
+Status SqliteWriteTxn::add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) {
+  return write_index_rows(conn_, type, id, rows, IndexOp::add);
+}
+
+Status SqliteWriteTxn::set_meta(std::string_view key, std::string_view value) {
+  auto stmt = conn_.prepare(kSetMetaSql);
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, key).bind(2, value);
+  return stmt->run();
 }
 
 std::int64_t SqliteWriteTxn::now_ms() {

@@ -32,6 +32,12 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::vector<std::string>> find(std::string_view type,
                                         const std::vector<TokenQuery>& all_of,
                                         int limit) override;
+  Result<std::vector<VersionRecord>> heads_after(std::string_view type, std::string_view id,
+                                                 int limit) override;
+  Result<std::vector<SearchHit>> search(const SearchSpec& spec) override;
+  Status clear_index() override;
+  Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) override;
+  Status set_meta(std::string_view key, std::string_view value) override;
   std::int64_t now_ms() override;
 
  private:

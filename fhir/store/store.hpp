@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "fhir/core/result.hpp"
+#include "fhir/search/index_rows.hpp"
+#include "fhir/search/query.hpp"
+#include "fhir/search/search_params.hpp"
 
 namespace fhir::store {
 
@@ -32,15 +35,6 @@ struct VersionRecord {
   bool deleted = false;
   std::string method;  // "POST", "PUT", "PATCH" or "DELETE": how it was made
   std::string json;    // the resource with meta stamped; empty when deleted
-};
-
-// One token search-index row of a resource's current version: a coded value
-// (identifier, code, ...) under a search parameter name. The store keeps the
-// rows of head versions only, replaced in the same commit as the version.
-struct TokenEntry {
-  std::string param;   // search parameter code, e.g. "identifier"
-  std::string system;  // "" when the value has no system
-  std::string code;
 };
 
 // A token search: system and code each optional (FHIR's sys|code, |code,
@@ -63,8 +57,12 @@ struct NewVersion {
   // Patient ids whose compartment this version is in (R4
   // CompartmentDefinition-patient), recorded beside the version.
   std::vector<std::string> patient_compartment;
-  // Search-index rows of this version (empty for a delete).
-  std::vector<TokenEntry> tokens;
+  // Search-index rows (fhir/search extract_index_values) of this version,
+  // null for a delete; and of the version it replaces, null when that was
+  // deleted or there was none. The store keeps the rows of head versions
+  // only, replaced in the same commit. Owned by the caller.
+  const search::IndexValues* index = nullptr;
+  const search::IndexValues* replaced_index = nullptr;
 };
 
 struct HistoryQuery {
@@ -84,6 +82,28 @@ struct HistoryPage {
   std::int64_t total = 0;  // all matching entries of the snapshot, ignoring the cursor
 };
 
+// A search as the store runs it: which types, the request's criteria and
+// sort (fhir/search/query.hpp), and the predicates the gateway adds (the
+// patient compartment now; consent's label and compartment filters later).
+// Every one of them joins the one SQL query, so the ids, their order and
+// their count are the answer, never filtered afterwards.
+struct SearchSpec {
+  std::vector<std::string> types;  // at least one
+  const search::SearchQuery* query = nullptr;  // criteria and _sort; null: all
+  const search::SearchParams* params = nullptr;  // each type's definition of a code
+  // Only resources in this patient's compartment (R4
+  // CompartmentDefinition-patient), the Patient itself included.
+  std::optional<std::string> compartment_patient;
+  std::optional<std::int64_t> since_ms;  // last_updated_ms >= since
+  std::int64_t now_ms = 0;               // for the ap prefix
+  std::int64_t limit = 10000;            // at most this many ids
+};
+
+struct SearchHit {
+  std::string type;
+  std::string id;
+};
+
 // The writer's view inside a group transaction. Valid only during the unit.
 class WriteTxn {
  public:
@@ -101,6 +121,16 @@ class WriteTxn {
   virtual Result<std::vector<std::string>> find(std::string_view type,
                                                 const std::vector<TokenQuery>& all_of,
                                                 int limit) = 0;
+  // A search as the transaction sees it (conditional operations).
+  virtual Result<std::vector<SearchHit>> search(const SearchSpec& spec) = 0;
+  // Current versions of every resource in (type, id) order after the
+  // given key ("" "" starts), at most limit: for reindexing.
+  virtual Result<std::vector<VersionRecord>> heads_after(std::string_view type, std::string_view id,
+                                                         int limit) = 0;
+  // Reindexing: empty the search index, or add one resource's rows.
+  virtual Status clear_index() = 0;
+  virtual Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) = 0;
+  virtual Status set_meta(std::string_view key, std::string_view value) = 0;
   // The commit timestamp to stamp into lastUpdated: from the injected clock,
   // never decreasing, so lastUpdated order follows seq order.
   virtual std::int64_t now_ms() = 0;
@@ -124,6 +154,10 @@ class Store {
                                                             std::int64_t version) = 0;
   virtual Result<HistoryPage> history(const HistoryQuery& q) = 0;
   virtual void write(WriteUnit unit, WriteDone done) = 0;
+  // Matching current resources in result order (search.hpp, search_sql.cpp).
+  virtual Result<std::vector<SearchHit>> search(const SearchSpec& spec) = 0;
+  // A value the gateway keeps beside the data (store_meta), or nullopt.
+  virtual Result<std::optional<std::string>> read_meta(std::string_view key) = 0;
   // The highest committed seq.
   virtual Result<std::int64_t> last_seq() = 0;
   // Versions committed after seq (by any process), oldest first, at most

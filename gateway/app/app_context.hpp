@@ -13,13 +13,18 @@
 namespace fhir::store {
 class Store;
 }
+namespace fhir::search {
+class SearchParams;
+}
 namespace profiles {
+class SummaryElements;
 class TypeModel;
 }
 
 namespace gateway {
 
 class ReadCache;
+class ResultCache;
 class StoragePool;
 
 struct AppContext {
@@ -29,9 +34,12 @@ struct AppContext {
   const fhir::Clock* clock = nullptr;
   std::shared_ptr<const profiles::TypeModel> types;
   std::shared_ptr<const fhir::PatientCompartment> compartment;
+  std::shared_ptr<const fhir::search::SearchParams> search;
   fhir::store::Store* store = nullptr;
   StoragePool* storage = nullptr;
   ReadCache* cache = nullptr;
+  ResultCache* results = nullptr;  // search ids behind paging links
+  std::shared_ptr<const profiles::SummaryElements> summaries;  // _summary and _elements
   WriteContext write;  // what the write pipeline needs, pointing into this context
   std::string capability_statement;  // generated from the route table at start-up
 };

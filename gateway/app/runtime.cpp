@@ -1,14 +1,19 @@
 #include "gateway/app/runtime.hpp"
 
 #include <filesystem>
+#include <future>
 
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
+#include "fhir/search/search_params.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "gateway/app/capability.hpp"
 #include "gateway/storage/change_follower.hpp"
+#include "gateway/search/result_cache.hpp"
 #include "gateway/storage/read_cache.hpp"
 #include "gateway/storage/storage_pool.hpp"
+#include "gateway/write/search_index.hpp"
+#include "profiles/summary_elements.hpp"
 #include "profiles/type_model.hpp"
 
 namespace gateway {
@@ -25,6 +30,18 @@ std::string resolve_share_dir(const std::string& configured) {
     }
   }
   return "share/carebridge";
+}
+
+// A store indexed by another extraction (or before search existed) is
+// reindexed before the gateway serves from it.
+fhir::Status ensure_index(fhir::store::Store& store, const WriteContext& ctx) {
+  auto stamp = store.read_meta("index");
+  if (!stamp) return stamp.take_issue();
+  if (*stamp && **stamp == kIndexStamp) return fhir::ok_status();
+  std::promise<fhir::Status> done;
+  auto result = done.get_future();
+  store.write(reindex_unit(ctx), [&done](fhir::Status st) { done.set_value(std::move(st)); });
+  return result.get();
 }
 
 fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
@@ -44,7 +61,13 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   if (!compartment) return compartment.take_issue();
   rt->app_.compartment = std::make_shared<fhir::PatientCompartment>(std::move(*compartment));
 
-  rt->app_.write = WriteContext{rt->app_.types.get(), rt->app_.compartment.get()};
+  auto search = fhir::search::SearchParams::load(share + "/r4/search-parameters.json");
+  if (!search) return search.take_issue();
+  rt->app_.search = std::move(*search);
+  auto summaries = profiles::SummaryElements::load(share + "/r4/summary-elements.json");
+  if (!summaries) return summaries.take_issue();
+  rt->app_.summaries = std::make_shared<const profiles::SummaryElements>(std::move(*summaries));
+  rt->app_.write = WriteContext{rt->app_.types.get(), rt->app_.compartment.get(), rt->app_.search.get()};
 
   fhir::store::SqliteOptions opts;
   opts.path = settings.db_path;
@@ -52,10 +75,14 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   if (!store) return store.take_issue();
   rt->store_ = std::move(*store);
   rt->app_.store = rt->store_.get();
+  if (auto st = ensure_index(*rt->store_, rt->app_.write); !st) return st.take_issue();
   rt->storage_ = std::make_unique<StoragePool>(settings.storage_threads);
   rt->app_.storage = rt->storage_.get();
   rt->cache_ = std::make_unique<ReadCache>(settings.read_cache_mb << 20);
   rt->app_.cache = rt->cache_.get();
+  // Cursors live ten minutes: long enough to page, short enough to bound.
+  rt->results_ = std::make_unique<ResultCache>(settings.search_cursor_ids, std::chrono::minutes(10));
+  rt->app_.results = rt->results_.get();
   if (settings.read_cache_mb > 0)
     rt->follower_ = std::make_unique<ChangeFollower>(
         *rt->store_, *rt->cache_, std::chrono::milliseconds(settings.change_poll_ms));

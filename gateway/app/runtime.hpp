@@ -13,6 +13,7 @@ namespace gateway {
 
 class ChangeFollower;
 class ReadCache;
+class ResultCache;
 
 class Runtime {
  public:
@@ -37,6 +38,7 @@ class Runtime {
   std::unique_ptr<fhir::store::Store> store_;
   std::unique_ptr<StoragePool> storage_;
   std::unique_ptr<ReadCache> cache_;
+  std::unique_ptr<ResultCache> results_;
   std::unique_ptr<ChangeFollower> follower_;
   AppContext app_;
 };

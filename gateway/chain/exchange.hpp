@@ -32,6 +32,7 @@ struct Exchange {
   std::string path;  // decoded, relative to the base path, no leading '/'
   fhir::QueryParams query;
   PreferReturn prefer_return = PreferReturn::unspecified;
+  bool strict_handling = false;  // Prefer: handling=strict (search)
   // Set by authenticate.
   Principal principal;
   // Set by route.

@@ -20,6 +20,10 @@ net::awaitable<Flow> handle_stage(Exchange& x, const AppContext& app) {
     case Interaction::history_instance:
     case Interaction::history_type:
     case Interaction::history_system: co_await handle_history(x, app); break;
+    case Interaction::search_type:
+    case Interaction::search_system:
+    case Interaction::search_compartment: co_await handle_search(x, app); break;
+    case Interaction::everything: co_await handle_everything(x, app); break;
   }
   co_return Flow::next;
 }

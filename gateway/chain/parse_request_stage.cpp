@@ -47,6 +47,10 @@ Flow fail(Exchange& x, const fhir::ErrorDef& def, std::string why) {
   return Flow::respond;
 }
 
+bool is_search_path(std::string_view path) {
+  return path == "_search" || (path.size() > 8 && path.substr(path.size() - 8) == "/_search");
+}
+
 }  // namespace
 
 Flow parse_request_stage(Exchange& x, const AppContext& app) {
@@ -82,7 +86,15 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
       // A PATCH body is a JSON Patch document (R4 http.html#patch); the
       // write pipeline checks that a PATCH carries nothing else.
       bool json_patch = x.request.method == "PATCH" && media_type(ct) == "application/json-patch+json";
-      if (!is_json_type(media_type(ct)) && !json_patch)
+      // POST [type]/_search carries its parameters as a form (R4
+      // http.html#search): they join the URL's.
+      const bool search_form = x.request.method == "POST" && is_search_path(x.path) &&
+                               media_type(ct) == "application/x-www-form-urlencoded";
+      if (search_form) {
+        auto form = fhir::parse_query(x.request.body);
+        if (!form) return fail(x, fhir::err::kInvalidRequest, "Malformed percent-encoding in the form body");
+        x.query.insert(x.query.end(), form->begin(), form->end());
+      } else if (!is_json_type(media_type(ct)) && !json_patch)
         return fail(x, fhir::err::kUnsupportedMediaType,
                     "Send resources as application/fhir+json");
       std::string params = lower(ct);
@@ -94,6 +106,7 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
   }
 
   std::string prefer = lower(x.request.header("prefer"));
+  x.strict_handling = prefer.find("handling=strict") != std::string::npos;
   if (prefer.find("return=minimal") != std::string::npos)
     x.prefer_return = PreferReturn::minimal;
   else if (prefer.find("return=operationoutcome") != std::string::npos)

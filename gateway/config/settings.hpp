@@ -25,6 +25,10 @@ struct Settings {
   int change_poll_ms = 10;  // how soon other processes' writes reach the read cache
   int history_default_count = 50;
   int history_max_count = 1000;
+  int search_default_count = 20;
+  int search_max_count = 1000;
+  int search_max_results = 100000;  // a search's matches beyond this are not paged to
+  std::size_t search_cursor_ids = 1000000;  // ids held for paging links, all searches together
 };
 
 }  // namespace gateway

@@ -75,6 +75,14 @@ const std::vector<SettingDef>& defs() {
        number(&Settings::history_default_count)},
       {"history_max_count", "CAREBRIDGE_HISTORY_MAX_COUNT", "largest history page",
        number(&Settings::history_max_count)},
+      {"search_default_count", "CAREBRIDGE_SEARCH_DEFAULT_COUNT", "search page size without _count",
+       number(&Settings::search_default_count)},
+      {"search_max_count", "CAREBRIDGE_SEARCH_MAX_COUNT", "largest search page",
+       number(&Settings::search_max_count)},
+      {"search_max_results", "CAREBRIDGE_SEARCH_MAX_RESULTS", "most matches one search pages through",
+       number(&Settings::search_max_results)},
+      {"search_cursor_ids", "CAREBRIDGE_SEARCH_CURSOR_IDS", "ids kept for search paging links",
+       number(&Settings::search_cursor_ids)},
   };
   return kDefs;
 }

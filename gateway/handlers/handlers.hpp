@@ -19,5 +19,7 @@ net::awaitable<void> handle_patch(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_delete(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_history(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_search(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_everything(Exchange& x, const AppContext& app);
 
 }  // namespace gateway

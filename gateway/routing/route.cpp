@@ -37,6 +37,7 @@ bool match_pattern(std::string_view pattern, const std::vector<std::string_view>
     if (pat[i] == "{type}") r.type = segs[i];
     else if (pat[i] == "{id}") r.id = segs[i];
     else if (pat[i] == "{vid}") r.vid = segs[i];
+    else if (pat[i] == "{ctype}") r.compartment_type = segs[i];
   }
   return true;
 }
@@ -46,8 +47,12 @@ bool match_pattern(std::string_view pattern, const std::vector<std::string_view>
 const std::vector<RouteSpec>& route_table() {
   static const std::vector<RouteSpec> kRoutes = {
       {"GET", "metadata", Interaction::capabilities, ""},
+      {"GET", "", Interaction::search_system, "search-system"},
+      {"POST", "_search", Interaction::search_system, ""},
       {"POST", "", Interaction::bundle, "transaction batch"},
       {"GET", "_history", Interaction::history_system, "history-system"},
+      {"GET", "{type}", Interaction::search_type, "search-type"},
+      {"POST", "{type}/_search", Interaction::search_type, ""},
       {"POST", "{type}", Interaction::create, "create"},
       {"PUT", "{type}", Interaction::conditional_update, "update"},
       {"PATCH", "{type}", Interaction::conditional_patch, "patch"},
@@ -59,6 +64,8 @@ const std::vector<RouteSpec>& route_table() {
       {"DELETE", "{type}/{id}", Interaction::remove, "delete"},
       {"GET", "{type}/{id}/_history", Interaction::history_instance, "history-instance"},
       {"GET", "{type}/{id}/_history/{vid}", Interaction::vread, "vread"},
+      {"GET", "{type}/{id}/$everything", Interaction::everything, ""},
+      {"GET", "{type}/{id}/{ctype}", Interaction::search_compartment, ""},
   };
   return kRoutes;
 }
@@ -71,7 +78,8 @@ fhir::Result<Route> match_route(std::string_view method, std::string_view path,
   for (const auto& spec : route_table()) {
     Route r;
     if (!match_pattern(spec.pattern, segs, r)) continue;
-    if (!r.type.empty() && !types.is_resource_type(r.type)) {
+    if ((!r.type.empty() && !types.is_resource_type(r.type)) ||
+        (!r.compartment_type.empty() && !types.is_resource_type(r.compartment_type))) {
       unknown_type = true;
       continue;
     }

@@ -30,11 +30,15 @@ enum class Interaction {
   history_instance,
   history_type,
   history_system,
+  search_type,         // GET /{type}, POST /{type}/_search
+  search_system,       // GET /?_type=..., POST /_search
+  search_compartment,  // GET /Patient/{id}/{type}
+  everything,          // GET /Patient/{id}/$everything
 };
 
 struct RouteSpec {
   const char* method;
-  const char* pattern;  // segments; "{type}", "{id}", "{vid}" are variables
+  const char* pattern;  // segments; "{type}", "{id}", "{vid}", "{ctype}" are variables
   Interaction interaction;
   const char* codes;  // CapabilityStatement interaction codes, space-separated
 };
@@ -46,6 +50,7 @@ struct Route {
   std::string type;
   std::string id;
   std::string vid;
+  std::string compartment_type;  // the {ctype} of a compartment search
 };
 
 // path: decoded, relative to the base ("Patient/123/_history/2").

@@ -23,8 +23,9 @@ fhir::store::TokenQuery token_query(std::string param, std::string_view v) {
   return q;
 }
 
-bool token_matches(const fhir::store::TokenQuery& q, const fhir::store::TokenEntry& t) {
-  return t.param == q.param && (!q.code || t.code == *q.code) && (!q.system || t.system == *q.system);
+bool token_matches(const fhir::store::TokenQuery& q, const fhir::search::Row<fhir::search::TokenValue>& t) {
+  const std::string_view system = t.value.has_system ? std::string_view(t.value.system) : "";
+  return t.param->code == q.param && (!q.code || t.value.code == *q.code) && (!q.system || system == *q.system);
 }
 
 }  // namespace
@@ -62,12 +63,11 @@ fhir::Result<Criteria> parse_conditional_url(std::string_view url) {
   return parse_criteria(url.substr(0, q), url.substr(q + 1));
 }
 
-bool criteria_match(const Criteria& c, std::string_view id,
-                    const std::vector<fhir::store::TokenEntry>& tokens) {
+bool criteria_match(const Criteria& c, std::string_view id, const fhir::search::IndexValues& rows) {
   if (c.id && *c.id != id) return false;
   return std::all_of(c.tokens.begin(), c.tokens.end(), [&](const fhir::store::TokenQuery& q) {
-    return std::any_of(tokens.begin(), tokens.end(),
-                       [&](const fhir::store::TokenEntry& t) { return token_matches(q, t); });
+    return std::any_of(rows.tokens.begin(), rows.tokens.end(),
+                       [&](const auto& t) { return token_matches(q, t); });
   });
 }
 

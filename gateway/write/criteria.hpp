@@ -27,8 +27,7 @@ fhir::Result<Criteria> parse_criteria(std::string_view type, std::string_view qu
 fhir::Result<Criteria> parse_conditional_url(std::string_view url);
 
 // In memory: does a resource with this id and these index rows match?
-bool criteria_match(const Criteria& c, std::string_view id,
-                    const std::vector<fhir::store::TokenEntry>& tokens);
+bool criteria_match(const Criteria& c, std::string_view id, const fhir::search::IndexValues& rows);
 
 // In the store, as the write transaction sees it; at most limit ids.
 fhir::Result<std::vector<std::string>> find_matches(fhir::store::WriteTxn& tx, const Criteria& c,

@@ -13,7 +13,7 @@
 #include "gateway/write/check.hpp"
 #include "gateway/write/criteria.hpp"
 #include "gateway/write/reference_rewriter.hpp"
-#include "gateway/write/search_tokens.hpp"
+#include "gateway/write/search_index.hpp"
 
 namespace gateway {
 namespace {
@@ -102,7 +102,7 @@ class TransactionRun {
     for (auto& e : plan_.entries) {
       if (!e.resource || e.type != c.type || e.id.empty()) continue;
       if (std::find(found->begin(), found->end(), e.id) != found->end()) continue;
-      if (criteria_match(c, e.id, index_tokens(*e.resource))) found->push_back(e.id);
+      if (criteria_match(c, e.id, index_values(ctx_, *e.resource))) found->push_back(e.id);
     }
     return found;
   }
@@ -228,6 +228,7 @@ class TransactionRun {
     }
 
     v.last_updated_ms = tx_.now_ms();
+    fhir::search::IndexValues index, replaced;
     if (!v.deleted) {
       fhir::Resource& r = *e.resource;
       // resolve: in a Bundle, fullUrls and conditional references become
@@ -242,7 +243,16 @@ class TransactionRun {
       r.stamp_version(v.version, fhir::format_instant(v.last_updated_ms));
       v.json = r.to_json();
       v.patient_compartment = ctx_.compartment->patients_of(r);
-      v.tokens = index_tokens(r);
+      index = index_values(ctx_, r);
+      v.index = &index;
+    }
+    // The rows of the version being replaced go in the same commit; a first
+    // version (most writes of an ingest) has none to remove.
+    if (live) {
+      auto old = index_values_of(ctx_, (*head)->json);
+      if (!old) return old.take_issue();
+      replaced = std::move(*old);
+      v.replaced_index = &replaced;
     }
     auto seq = tx_.append(v);
     if (!seq) return seq.take_issue();

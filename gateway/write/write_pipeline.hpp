@@ -24,6 +24,9 @@
 #include "fhir/resource/resource.hpp"
 #include "fhir/store/store.hpp"
 
+namespace fhir::search {
+class SearchParams;
+}
 namespace profiles {
 class TypeModel;
 }
@@ -33,6 +36,7 @@ namespace gateway {
 struct WriteContext {
   const profiles::TypeModel* types = nullptr;
   const fhir::PatientCompartment* compartment = nullptr;
+  const fhir::search::SearchParams* search = nullptr;  // what write-time indexing evaluates
 };
 
 enum class EntryMethod { get, post, put, patch, remove };

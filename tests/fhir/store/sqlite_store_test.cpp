@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -55,6 +57,46 @@ std::string body(const std::string& type, const std::string& id) {
   return R"({"resourceType":")" + type + R"(","id":")" + id + R"("})";
 }
 
+// A token index row as the tests write it: parameter code, system, code.
+struct TokenEntry {
+  std::string param;
+  std::string system;
+  std::string code;
+};
+
+// Index rows need a SearchParam to name their parameter; the tests' own.
+const fhir::search::SearchParam* test_param(const std::string& code) {
+  static std::map<std::string, std::unique_ptr<fhir::search::SearchParam>> params;
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  auto& p = params[code];
+  if (!p) {
+    p = std::make_unique<fhir::search::SearchParam>();
+    p->code = code;
+    p->type = fhir::search::ParamType::token;
+  }
+  return p.get();
+}
+
+fhir::search::IndexValues token_rows(const std::vector<TokenEntry>& tokens) {
+  fhir::search::IndexValues x;
+  for (const auto& t : tokens) {
+    fhir::search::TokenValue v;
+    v.system = t.system;
+    v.has_system = !t.system.empty();
+    v.code = t.code;
+    x.tokens.push_back({test_param(t.param), v});
+  }
+  return x;
+}
+
+// The rows each test resource's head was written with, as the gateway
+// re-extracts them from the version it replaces.
+std::map<std::pair<std::string, std::string>, std::vector<TokenEntry>>& written_rows() {
+  static std::map<std::pair<std::string, std::string>, std::vector<TokenEntry>> rows;
+  return rows;
+}
+
 // The next version of type/id, the way the gateway's store stage writes it.
 WriteUnit put(std::string type, std::string id, std::shared_ptr<Written> out = nullptr,
               std::vector<std::string> patients = {}, std::vector<TokenEntry> tokens = {}) {
@@ -69,9 +111,16 @@ WriteUnit put(std::string type, std::string id, std::shared_ptr<Written> out = n
     v.method = *head ? "PUT" : "POST";
     v.json = body(type, id);
     v.patient_compartment = patients;
-    v.tokens = tokens;
+    const fhir::search::IndexValues rows = token_rows(tokens);
+    fhir::search::IndexValues old;
+    v.index = &rows;
+    if (*head && !(*head)->deleted) {
+      old = token_rows(written_rows()[{type, id}]);
+      v.replaced_index = &old;
+    }
     auto seq = tx.append(v);
     if (!seq) return seq.take_issue();
+    written_rows()[{type, id}] = tokens;
     if (out) *out = Written{*seq, v.last_updated_ms};
     return ok_status();
   };
@@ -88,6 +137,11 @@ WriteUnit remove(std::string type, std::string id) {
     v.last_updated_ms = tx.now_ms();
     v.deleted = true;
     v.method = "DELETE";
+    fhir::search::IndexValues old;
+    if (*head && !(*head)->deleted) {
+      old = token_rows(written_rows()[{type, id}]);
+      v.replaced_index = &old;
+    }
     auto seq = tx.append(v);
     return seq ? ok_status() : Status(seq.take_issue());
   };

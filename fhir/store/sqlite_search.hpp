@@ -1,0 +1,16 @@
+// Runs a planned search (search_sql.hpp) on a connection: a leased reader,
+// or the writer inside its group (conditional operations).
+#pragma once
+
+#include <vector>
+
+#include "fhir/core/result.hpp"
+#include "fhir/store/store.hpp"
+
+namespace fhir::store {
+
+class Connection;
+
+Result<std::vector<SearchHit>> query_search(Connection& conn, const SearchSpec& spec);
+
+}  // namespace fhir::store

@@ -1,0 +1,145 @@
+#include "gateway/search/search_bundle.hpp"
+
+#include "fhir/core/errors.hpp"
+#include "fhir/core/id_generator.hpp"
+#include "fhir/core/instant.hpp"
+#include "fhir/json/parse.hpp"
+#include "fhir/json/write.hpp"
+#include "fhir/resource/operation_outcome.hpp"
+#include "fhir/search/query_canonical.hpp"
+#include "gateway/app/app_context.hpp"
+#include "profiles/elements.hpp"
+#include "profiles/summary.hpp"
+
+namespace gateway {
+namespace {
+
+using fhir::search::Summary;
+
+std::string page_url(const AppContext& app, const SearchRequest& r, const SearchResult& res,
+                     const std::string& path, const std::string& extra, std::int64_t offset) {
+  fhir::search::SearchQuery q = r.query;
+  q.count = res.count;
+  q.snapshot = res.cursor;
+  if (res.cursor || offset > 0) q.offset = offset;
+  else q.offset.reset();
+  std::string query = extra;
+  const std::string own = fhir::search::canonical_query(q);
+  if (!query.empty() && !own.empty()) query += '&';
+  query += own;
+  std::string url = app.base_url + "/" + path;
+  if (!query.empty()) url += "?" + query;
+  return url;
+}
+
+void append_link(std::string& out, bool& first, const char* relation, const std::string& url) {
+  if (!first) out += ',';
+  first = false;
+  out += R"({"relation":")";
+  out += relation;
+  out += R"(","url":")";
+  fhir::json::append_escaped(url, out);
+  out += "\"}";
+}
+
+// The resource as stored, or cut down when _summary/_elements ask.
+void append_resource(std::string& out, const AppContext& app, const fhir::search::SearchQuery& q,
+                     const std::string& json) {
+  const bool summary = q.summary == Summary::true_ || q.summary == Summary::text || q.summary == Summary::data;
+  if (!summary && q.elements.empty()) {
+    out += json;
+    return;
+  }
+  auto v = fhir::json::parse(json);
+  if (!v) {  // stored JSON always parses; never send half a resource
+    out += json;
+    return;
+  }
+  if (summary)
+    profiles::apply_summary(*v, q.summary, *app.summaries);
+  else
+    profiles::apply_elements(*v, q.elements, *app.summaries);
+  fhir::json::write_to(*v, out);
+}
+
+void append_entry(std::string& out, const AppContext& app, const fhir::search::SearchQuery& q,
+                  const fhir::store::VersionRecord& rec, const char* mode) {
+  out += R"({"fullUrl":")";
+  fhir::json::append_escaped(app.base_url + "/" + rec.type + "/" + rec.id, out);
+  out += R"(","resource":)";
+  append_resource(out, app, q, rec.json);
+  out += R"(,"search":{"mode":")";
+  out += mode;
+  out += "\"}}";
+}
+
+// R4 search.html: a server may say what it ignored in an OperationOutcome
+// entry. Names and reasons only: a value may be PHI.
+std::string ignored_outcome(const fhir::search::SearchQuery& q) {
+  std::vector<fhir::Issue> issues;
+  for (const auto& i : q.ignored) {
+    fhir::Issue issue;
+    issue.severity = fhir::Severity::warning;
+    issue.code = "not-supported";
+    issue.diagnostics = "Parameter '" + i.name + "' was ignored: " + i.reason;
+    issue.expression = i.name;
+    issues.push_back(std::move(issue));
+  }
+  return fhir::operation_outcome_json(issues);
+}
+
+}  // namespace
+
+std::string searchset_bundle(const AppContext& app, const SearchRequest& r, const SearchResult& res,
+                             const std::string& path, const std::string& extra) {
+  const auto& q = r.query;
+  std::string out;
+  out.reserve(512 + (res.matches.size() + res.included.size()) * 1024);
+  out += R"({"resourceType":"Bundle","id":")";
+  out += fhir::new_resource_id();
+  out += R"(","meta":{"lastUpdated":")";
+  out += fhir::format_instant(app.clock->now_ms());
+  out += R"("},"type":"searchset")";
+  if (q.total != fhir::search::TotalMode::none) {
+    out += R"(,"total":)";
+    out += std::to_string(res.total);
+  }
+  out += R"(,"link":[)";
+  bool first = true;
+  append_link(out, first, "self", page_url(app, r, res, path, extra, res.offset));
+  const bool paged = q.summary != Summary::count && res.count > 0;
+  if (paged && res.offset + res.count < res.total)
+    append_link(out, first, "next", page_url(app, r, res, path, extra, res.offset + res.count));
+  if (paged && res.offset > 0)
+    append_link(out, first, "previous",
+                page_url(app, r, res, path, extra, std::max<std::int64_t>(0, res.offset - res.count)));
+  out += ']';
+  const bool any = !res.matches.empty() || !res.included.empty() || !q.ignored.empty();
+  if (any) {
+    out += R"(,"entry":[)";
+    bool first_entry = true;
+    auto sep = [&] {
+      if (!first_entry) out += ',';
+      first_entry = false;
+    };
+    for (const auto& m : res.matches) {
+      sep();
+      append_entry(out, app, q, *m, "match");
+    }
+    for (const auto& inc : res.included) {
+      sep();
+      append_entry(out, app, q, *inc, "include");
+    }
+    if (!q.ignored.empty()) {
+      sep();
+      out += R"({"resource":)";
+      out += ignored_outcome(q);
+      out += R"(,"search":{"mode":"outcome"}})";
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace gateway

@@ -1,0 +1,232 @@
+#include "gateway/search/search_service.hpp"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "fhir/json/parse.hpp"
+#include "fhir/search/index_values.hpp"
+#include "fhir/search/query_canonical.hpp"
+#include "fhir/search/search_params.hpp"
+#include "gateway/app/app_context.hpp"
+#include "gateway/search/result_cache.hpp"
+
+namespace gateway {
+namespace {
+
+using fhir::search::Criterion;
+using fhir::search::IncludeSpec;
+using fhir::search::SearchQuery;
+using fhir::store::SearchHit;
+using Key = std::pair<std::string, std::string>;
+
+// Includes stop growing here (R4 lets a server limit them; :iterate could
+// otherwise walk a whole store).
+constexpr std::size_t kMaxIncluded = 1000;
+constexpr int kMaxIterations = 4;
+
+fhir::store::SearchSpec base_spec(const AppContext& app, const SearchRequest& r) {
+  fhir::store::SearchSpec spec;
+  spec.types = r.types;
+  spec.params = app.search.get();
+  spec.compartment_patient = r.compartment_patient;
+  spec.since_ms = r.since_ms;
+  spec.now_ms = app.clock->now_ms();
+  spec.limit = app.settings.search_max_results;
+  return spec;
+}
+
+// The canonical query without paging: what a cursor is bound to.
+std::string cursor_key(const SearchRequest& r) {
+  SearchQuery q = r.query;
+  q.snapshot.reset();
+  q.offset.reset();
+  q.count.reset();
+  std::string key = fhir::search::canonical_query(q);
+  for (const auto& t : r.types) key += "|" + t;
+  if (r.compartment_patient) key += "|Patient/" + *r.compartment_patient;
+  if (r.since_ms) key += "|" + std::to_string(*r.since_ms);
+  return key;
+}
+
+fhir::Result<std::vector<RecordPtr>> load(const AppContext& app, const std::vector<SearchHit>& hits) {
+  std::vector<RecordPtr> out;
+  out.reserve(hits.size());
+  for (const auto& h : hits) {
+    auto rec = app.store->read_head(h.type, h.id);
+    if (!rec) return rec.take_issue();
+    // Deleted since the first page was read: the page is one shorter.
+    if (!*rec || (*rec)->deleted) continue;
+    out.push_back(std::make_shared<const fhir::store::VersionRecord>(std::move(**rec)));
+  }
+  return out;
+}
+
+Criterion criterion_for(const fhir::search::SearchParam* p) {
+  Criterion c;
+  c.name = p->code;
+  c.param = p;
+  return c;
+}
+
+// Resources of `type` with these ids, under the request's predicates (the
+// compartment, and consent's later), so an include never shows what the
+// search itself could not.
+fhir::Result<std::vector<SearchHit>> by_ids(const AppContext& app, const SearchRequest& r, const std::string& type,
+                                            const std::set<std::string>& ids) {
+  const auto* id_param = app.search->find(type, "_id");
+  if (id_param == nullptr || ids.empty()) return std::vector<SearchHit>{};
+  SearchQuery q;
+  q.type = type;
+  Criterion c = criterion_for(id_param->param);
+  for (const auto& id : ids) c.any_of.push_back(fhir::search::TokenArg{std::nullopt, id});
+  q.criteria.push_back(std::move(c));
+  auto spec = base_spec(app, r);
+  spec.types = {type};
+  spec.query = &q;
+  spec.since_ms.reset();
+  return app.store->search(spec);
+}
+
+class Includer {
+ public:
+  Includer(const AppContext& app, const SearchRequest& r, SearchResult& out) : app_(app), r_(r), out_(out) {
+    for (const auto& m : out.matches) seen_.emplace(m->type, m->id);
+  }
+
+  fhir::Status run() {
+    std::vector<RecordPtr> frontier = out_.matches;
+    for (int round = 0; round < kMaxIterations && !frontier.empty(); ++round) {
+      const bool first = round == 0;
+      std::map<std::string, std::set<std::string>> targets;
+      for (const auto& rec : frontier) forward_targets(*rec, first, targets);
+      std::vector<SearchHit> hits;
+      for (const auto& [type, ids] : targets) {
+        auto found = by_ids(app_, r_, type, ids);
+        if (!found) return found.take_issue();
+        hits.insert(hits.end(), found->begin(), found->end());
+      }
+      if (auto st = reverse_hits(frontier, first, hits); !st) return st;
+      std::vector<SearchHit> fresh;
+      for (auto& h : hits)
+        if (seen_.size() < kMaxIncluded + out_.matches.size() && seen_.emplace(h.type, h.id).second)
+          fresh.push_back(std::move(h));
+      auto recs = load(app_, fresh);
+      if (!recs) return recs.take_issue();
+      out_.included.insert(out_.included.end(), recs->begin(), recs->end());
+      frontier = std::move(*recs);
+      if (!any_iterate()) break;
+    }
+    return fhir::ok_status();
+  }
+
+ private:
+  bool any_iterate() const {
+    auto it = [](const IncludeSpec& s) { return s.iterate; };
+    return std::any_of(r_.query.include.begin(), r_.query.include.end(), it) ||
+           std::any_of(r_.query.revinclude.begin(), r_.query.revinclude.end(), it);
+  }
+
+  // _include: the references the included resource's parameter holds.
+  void forward_targets(const fhir::store::VersionRecord& rec, bool first,
+                       std::map<std::string, std::set<std::string>>& targets) {
+    std::optional<fhir::json::Value> json;
+    for (const IncludeSpec& s : r_.query.include) {
+      if (!first && !s.iterate) continue;
+      if (!s.source_type.empty() && s.source_type != rec.type) continue;
+      if (!json) {
+        auto parsed = fhir::json::parse(rec.json);
+        if (!parsed) return;
+        json = std::move(*parsed);
+      }
+      for (const auto& bp : app_.search->for_type(rec.type)) {
+        if (bp.param->type != fhir::search::ParamType::reference) continue;
+        if (!s.wildcard && bp.param != s.param && bp.param->code != (s.param ? s.param->code : "")) continue;
+        fhir::search::IndexValues rows;
+        fhir::search::extract_param(bp, *json, rows);
+        for (const auto& ref : rows.references) {
+          const auto& v = ref.value;
+          if (v.local || v.type.empty() || v.id.empty() || !v.url.empty()) continue;
+          if (!s.target_type.empty() && v.type != s.target_type) continue;
+          targets[v.type].insert(v.id);
+        }
+      }
+    }
+  }
+
+  // _revinclude: resources whose parameter refers to one of the frontier.
+  fhir::Status reverse_hits(const std::vector<RecordPtr>& frontier, bool first, std::vector<SearchHit>& hits) {
+    for (const IncludeSpec& s : r_.query.revinclude) {
+      if ((!first && !s.iterate) || s.source_type.empty()) continue;
+      for (const auto& bp : app_.search->for_type(s.source_type)) {
+        if (bp.param->type != fhir::search::ParamType::reference) continue;
+        if (!s.wildcard && bp.param->code != s.param->code) continue;
+        SearchQuery q;
+        q.type = s.source_type;
+        Criterion c = criterion_for(bp.param);
+        for (const auto& rec : frontier) {
+          if (!s.target_type.empty() && rec->type != s.target_type) continue;
+          fhir::search::ReferenceArg a;
+          a.type = rec->type;
+          a.id = rec->id;
+          c.any_of.push_back(std::move(a));
+        }
+        if (c.any_of.empty()) continue;
+        q.criteria.push_back(std::move(c));
+        auto spec = base_spec(app_, r_);
+        spec.types = {s.source_type};
+        spec.query = &q;
+        spec.since_ms.reset();
+        spec.limit = static_cast<std::int64_t>(kMaxIncluded);
+        auto found = app_.store->search(spec);
+        if (!found) return found.take_issue();
+        hits.insert(hits.end(), found->begin(), found->end());
+      }
+    }
+    return fhir::ok_status();
+  }
+
+  const AppContext& app_;
+  const SearchRequest& r_;
+  SearchResult& out_;
+  std::set<Key> seen_;
+};
+
+}  // namespace
+
+fhir::Result<SearchResult> run_search(const AppContext& app, const SearchRequest& request) {
+  SearchResult out;
+  const auto& q = request.query;
+  out.count = std::min(q.count.value_or(app.settings.search_default_count), app.settings.search_max_count);
+  out.offset = q.offset.value_or(0);
+
+  const std::string key = cursor_key(request);
+  ResultCache::Hits hits;
+  if (q.snapshot) hits = app.results->get(*q.snapshot, key);
+  if (hits) {
+    out.cursor = *q.snapshot;
+  } else {
+    auto spec = base_spec(app, request);
+    spec.query = &request.query;
+    auto found = app.store->search(spec);
+    if (!found) return found.take_issue();
+    hits = std::make_shared<const std::vector<SearchHit>>(std::move(*found));
+  }
+  out.total = static_cast<std::int64_t>(hits->size());
+  const bool entries = q.summary != fhir::search::Summary::count && out.count > 0;
+  if (!out.cursor && out.total > out.count && entries) out.cursor = app.results->put(key, hits);
+  if (!entries) return out;
+
+  const auto begin = std::min<std::int64_t>(out.offset, out.total);
+  const auto end = std::min<std::int64_t>(begin + out.count, out.total);
+  std::vector<SearchHit> page(hits->begin() + begin, hits->begin() + end);
+  auto recs = load(app, page);
+  if (!recs) return recs.take_issue();
+  out.matches = std::move(*recs);
+  if (!q.include.empty() || !q.revinclude.empty()) {
+    if (auto st = Includer(app, request, out).run(); !st) return st.take_issue();
+  }
+  return out;
+}
+
+}  // namespace gateway

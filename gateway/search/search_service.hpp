@@ -1,0 +1,44 @@
+// One search, start to finish, on the storage pool: the matching ids from
+// the store (one SQL query with every predicate, fhir/store/search_sql.hpp),
+// the page the request asks for, the resources of that page, and what
+// _include/_revinclude add. Used by type, system and compartment search,
+// POST _search, batch search entries and Patient/$everything.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fhir/core/result.hpp"
+#include "fhir/search/query.hpp"
+#include "fhir/store/store.hpp"
+
+namespace gateway {
+
+struct AppContext;
+
+struct SearchRequest {
+  fhir::search::SearchQuery query;
+  std::vector<std::string> types;  // what is searched (one type, _type's, or a compartment's)
+  std::optional<std::string> compartment_patient;
+  std::optional<std::int64_t> since_ms;
+};
+
+using RecordPtr = std::shared_ptr<const fhir::store::VersionRecord>;
+
+struct SearchResult {
+  std::int64_t total = 0;   // every match, not only this page
+  std::int64_t offset = 0;  // of this page
+  int count = 0;            // page size asked (after the server's cap)
+  // Present when there are more pages: the cursor their links carry.
+  std::optional<std::string> cursor;
+  std::vector<RecordPtr> matches;
+  std::vector<RecordPtr> included;
+};
+
+// Blocking: call on the storage pool.
+fhir::Result<SearchResult> run_search(const AppContext& app, const SearchRequest& request);
+
+}  // namespace gateway
