@@ -4,9 +4,11 @@
 // keeps its entries in order and marks the failed ones.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string_view>
 
+#include "fhir/search/search_params.hpp"
 #include "fuzz/support/invariant.hpp"
 #include "fuzz/support/r4_data.hpp"
 #include "gateway/write/plan.hpp"
@@ -14,6 +16,7 @@
 namespace {
 std::shared_ptr<const profiles::TypeModel> g_model;  // loaded once, read-only
 std::shared_ptr<const fhir::PatientCompartment> g_compartment;
+std::shared_ptr<const fhir::search::SearchParams> g_search;
 gateway::WriteContext g_ctx;
 
 void check_plan(const gateway::WritePlan& plan) {
@@ -37,7 +40,10 @@ void check_plan(const gateway::WritePlan& plan) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   g_model = carebridge::fuzz::load_type_model();
   g_compartment = carebridge::fuzz::load_compartment();
-  g_ctx = gateway::WriteContext{g_model.get(), g_compartment.get()};
+  auto search = fhir::search::SearchParams::load(carebridge::fuzz::source_path("fhir/r4/search-parameters.json"));
+  if (!search) std::abort();
+  g_search = std::move(*search);
+  g_ctx = gateway::WriteContext{g_model.get(), g_compartment.get(), g_search.get()};
   return 0;
 }
 

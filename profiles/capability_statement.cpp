@@ -28,6 +28,40 @@ bool has(const std::vector<std::string>& v, const char* code) {
 
 }  // namespace
 
+Value strings(const std::vector<std::string>& items) {
+  Value a = Value::make_array();
+  for (const auto& i : items) a.push_back(str(i));
+  return a;
+}
+
+// R4 CapabilityStatement.rest.resource searchInclude, searchRevInclude,
+// searchParam and operation.
+void add_search(Value& r, const CapabilityInput& in, const std::string& type) {
+  if (auto it = in.search_includes.find(type); it != in.search_includes.end() && !it->second.empty())
+    r.set("searchInclude", strings(it->second));
+  if (auto it = in.search_revincludes.find(type); it != in.search_revincludes.end() && !it->second.empty())
+    r.set("searchRevInclude", strings(it->second));
+  if (auto it = in.search_params.find(type); it != in.search_params.end() && !it->second.empty()) {
+    Value& params = r.set("searchParam", Value::make_array());
+    for (const auto& p : it->second) {
+      Value v = Value::make_object();
+      v.set("name", str(p.name));
+      v.set("definition", str(p.definition));
+      v.set("type", str(p.type));
+      params.push_back(std::move(v));
+    }
+  }
+  if (auto it = in.operations.find(type); it != in.operations.end()) {
+    Value& ops = r.set("operation", Value::make_array());
+    for (const auto& [name, definition] : it->second) {
+      Value v = Value::make_object();
+      v.set("name", str(name));
+      v.set("definition", str(definition));
+      ops.push_back(std::move(v));
+    }
+  }
+}
+
 std::string capability_statement_json(const CapabilityInput& in) {
   Value cs = Value::make_object();
   cs.set("resourceType", str("CapabilityStatement"));
@@ -60,6 +94,7 @@ std::string capability_statement_json(const CapabilityInput& in) {
     if (in.conditional_create) r.set("conditionalCreate", Value::make_bool(true));
     if (in.conditional_update) r.set("conditionalUpdate", Value::make_bool(true));
     if (in.conditional_delete) r.set("conditionalDelete", str("single"));
+    add_search(r, in, type);
     resources.push_back(std::move(r));
   }
   rest.set("interaction", interactions(in.system_interactions));

@@ -3,6 +3,7 @@
 // hand-kept file.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,18 @@ struct CapabilityInput {
   bool conditional_create = false;
   bool conditional_update = false;
   bool conditional_delete = false;  // single match only
+  struct SearchParam {
+    std::string name;        // the code
+    std::string definition;  // canonical URL of the SearchParameter
+    std::string type;        // R4 SearchParamType code
+  };
+  // Per resource type: its search parameters, and the _include and
+  // _revinclude values it serves ("CarePlan:goal").
+  std::map<std::string, std::vector<SearchParam>> search_params;
+  std::map<std::string, std::vector<std::string>> search_includes;
+  std::map<std::string, std::vector<std::string>> search_revincludes;
+  // Operations per resource type: name -> OperationDefinition canonical.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> operations;
 };
 
 std::string capability_statement_json(const CapabilityInput& in);

@@ -3,12 +3,35 @@
 #include <algorithm>
 #include <string_view>
 
+#include "fhir/search/search_params.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/routing/route.hpp"
 #include "profiles/capability_statement.hpp"
 #include "profiles/type_model.hpp"
 
 namespace gateway {
+namespace {
+
+// What search serves, from the same registry the planner uses.
+void add_search_params(profiles::CapabilityInput& in, const fhir::search::SearchParams& registry) {
+  for (const auto& type : in.resource_types) {
+    for (const auto& bp : registry.for_type(type)) {
+      const auto& p = *bp.param;
+      if (p.expression.is_empty()) continue;  // _text, _content, _query: not served
+      in.search_params[type].push_back({p.code, p.url, std::string(fhir::search::param_type_code(p.type))});
+      if (p.type != fhir::search::ParamType::reference) continue;
+      in.search_includes[type].push_back(type + ":" + p.code);
+      for (const auto& target : p.targets) {
+        auto& rev = in.search_revincludes[target];
+        std::string value = type + ":" + p.code;
+        if (std::find(rev.begin(), rev.end(), value) == rev.end()) rev.push_back(std::move(value));
+      }
+    }
+    if (!in.search_includes[type].empty()) in.search_includes[type].push_back("*");
+  }
+}
+
+}  // namespace
 
 std::string build_capability_statement(const AppContext& app, const std::string& date) {
   profiles::CapabilityInput in;
@@ -30,6 +53,8 @@ std::string build_capability_statement(const AppContext& app, const std::string&
     if (r.interaction == Interaction::conditional_remove) in.conditional_delete = true;
     if (r.interaction == Interaction::create) in.conditional_create = true;  // If-None-Exist
   }
+  add_search_params(in, *app.search);
+  in.operations["Patient"].emplace_back("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything");
   return profiles::capability_statement_json(in);
 }
 

@@ -1,14 +1,55 @@
 // POST / with a transaction or batch Bundle (R4 http.html#transaction).
+#include "fhir/core/errors.hpp"
 #include "fhir/core/id_generator.hpp"
 #include "fhir/core/instant.hpp"
+#include "fhir/core/query.hpp"
+#include "fhir/search/query_parser.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/execute_plan.hpp"
 #include "gateway/handlers/handlers.hpp"
+#include "gateway/search/search_bundle.hpp"
+#include "gateway/search/search_service.hpp"
+#include "gateway/storage/storage_pool.hpp"
 #include "gateway/write/bundle_response.hpp"
 #include "gateway/write/plan.hpp"
+#include "profiles/type_model.hpp"
 
 namespace gateway {
+namespace {
+
+// GET Type?query entries: each answered by a searchset Bundle as its
+// resource (R4 http.html#transaction), searched once the writes have
+// committed (R4 processes GETs last). A bad query fails that entry only.
+net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outcomes, const Exchange& x,
+                                                const AppContext& app) {
+  for (EntryOutcome& o : outcomes) {
+    if (!o.search || o.issue) continue;
+    auto params = fhir::parse_query(*o.search);
+    if (!params) {
+      o.issue = fhir::make_issue(fhir::err::kInvalidParameter, "Malformed search in a GET entry");
+      continue;
+    }
+    fhir::search::ParseOptions options;
+    options.handling = x.strict_handling ? fhir::search::Handling::strict : fhir::search::Handling::lenient;
+    const profiles::TypeModel* types = app.types.get();
+    options.is_resource_type = [types](std::string_view t) { return types->is_resource_type(t); };
+    auto query = fhir::search::parse_search(*app.search, o.type, *params, options);
+    if (!query) {
+      o.issue = query.take_issue();
+      continue;
+    }
+    SearchRequest request;
+    request.query = std::move(*query);
+    request.types = {o.type};
+    auto result = co_await app.storage->run([&] { return run_search(app, request); });
+    if (!result) co_return result.take_issue();
+    o.json = searchset_bundle(app, request, *result, o.type);
+  }
+  co_return fhir::ok_status();
+}
+
+}  // namespace
 
 net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
   auto plan = plan_bundle(x.request.body, app.write);
@@ -25,6 +66,10 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
   auto outcomes = co_await execute_plan(std::move(*plan), app);
   if (!outcomes) {
     x.fail(outcomes.issue());  // a transaction fails whole, naming the entry
+    co_return;
+  }
+  if (auto st = co_await run_search_entries(*outcomes, x, app); !st) {
+    x.fail(st.issue());
     co_return;
   }
   x.response.status = 200;

@@ -7,7 +7,9 @@
 #include "fhir/core/base64.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/id_generator.hpp"
+#include "fhir/core/query.hpp"
 #include "fhir/json/parse.hpp"
+#include "fhir/search/query_parser.hpp"
 #include "gateway/write/check.hpp"
 #include "gateway/write/etag.hpp"
 #include "profiles/type_model.hpp"
@@ -94,6 +96,14 @@ fhir::Result<PlannedEntry> plan_entry(std::size_t index, Value& entry, const Wri
   if (method == "GET" || method == "HEAD") {
     e.method = EntryMethod::get;
     e.criteria = url->query;
+    // A search's values are checked now, so a bad one fails a transaction
+    // before anything is written (unknown names are the search's to judge).
+    if (e.id.empty()) {
+      auto params = fhir::parse_query(e.criteria);
+      if (!params) return fhir::make_issue(fhir::err::kInvalidParameter, "Malformed search in a GET entry");
+      auto q = fhir::search::parse_search(*ctx.search, e.type, *params, fhir::search::Handling::lenient);
+      if (!q) return q.take_issue();
+    }
     return e;
   }
   if (method == "DELETE") {

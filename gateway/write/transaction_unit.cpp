@@ -97,12 +97,12 @@ class TransactionRun {
   // Matches in the store plus entries of this plan that will create or
   // update a matching resource.
   fhir::Result<std::vector<std::string>> matches(const Criteria& c) {
-    auto found = find_matches(tx_, c, 2);
+    auto found = find_matches(tx_, ctx_, c, 2);
     if (!found) return found;
     for (auto& e : plan_.entries) {
       if (!e.resource || e.type != c.type || e.id.empty()) continue;
       if (std::find(found->begin(), found->end(), e.id) != found->end()) continue;
-      if (criteria_match(c, e.id, index_values(ctx_, *e.resource))) found->push_back(e.id);
+      if (criteria_match(ctx_, c, e.resource->root(), tx_.now_ms())) found->push_back(e.id);
     }
     return found;
   }
@@ -111,9 +111,9 @@ class TransactionRun {
     o.type = e.type;
     if (e.failed) return *e.failed;
     if (e.criteria.empty() || e.method == EntryMethod::get) return fhir::ok_status();
-    auto c = parse_criteria(e.type, e.criteria);
+    auto c = parse_criteria(ctx_, e.type, e.criteria);
     if (!c) return c.take_issue();
-    auto found = find_matches(tx_, *c, 2);  // the store as it is, not this plan
+    auto found = find_matches(tx_, ctx_, *c, 2);  // the store as it is, not this plan
     if (!found) return found.take_issue();
     if (found->size() > 1) return multiple_matches();
     switch (e.method) {
@@ -150,7 +150,7 @@ class TransactionRun {
   fhir::Result<std::string> resolve_conditional(std::string_view ref) {
     std::string key(ref);
     if (auto it = conditional_cache_.find(key); it != conditional_cache_.end()) return it->second;
-    auto c = parse_conditional_url(ref);
+    auto c = parse_conditional_url(ctx_, ref);
     if (!c) return c.take_issue();
     auto found = matches(*c);
     if (!found) return found.take_issue();
@@ -278,9 +278,15 @@ class TransactionRun {
   }
 
   fhir::Status read_entry(const PlannedEntry& e, EntryOutcome& o) {
-    if (e.id.empty() || !e.criteria.empty())
-      return fhir::make_issue(fhir::err::kInvalidRequest,
-                              "GET entries read Type/id; search arrives with the search issue");
+    if (e.id.empty()) {
+      // A search: run after the plan, on the storage pool, like GET search.
+      o.status = 200;
+      o.read = true;
+      o.search = e.criteria;
+      return fhir::ok_status();
+    }
+    if (!e.criteria.empty())
+      return fhir::make_issue(fhir::err::kInvalidRequest, "A GET entry reads Type/id or searches Type?query");
     // read, or vread of any version (Type/id/_history/vid).
     fhir::Result<std::optional<fhir::store::VersionRecord>> found = std::optional<fhir::store::VersionRecord>{};
     if (e.vid.empty()) {

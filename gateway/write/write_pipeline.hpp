@@ -80,6 +80,9 @@ struct EntryOutcome {
   std::int64_t last_updated_ms = 0;
   std::string json;  // the resource as stored or read (empty for deletes)
   bool read = false;  // a GET entry: its answer is the resource, whatever Prefer says
+  // A GET Type?query entry: the query, searched once the plan has run
+  // (handlers/bundle_handler.cpp), whose searchset becomes json.
+  std::optional<std::string> search;
   std::optional<fhir::Issue> issue;  // set when the entry failed
 };
 

@@ -482,6 +482,35 @@ TEST_F(BundleTest, GetEntriesReadAndVread) {
   EXPECT_EQ(response(e[5]).string_at("status").substr(0, 3), "410");
 }
 
+// A GET Type?query entry answers with a searchset Bundle as its resource.
+TEST_F(BundleTest, GetEntriesSearch) {
+  create("Patient", patient("s1"));
+  create("Patient", patient("s1"));
+  create("Patient", patient("s2"));
+  BundleBuilder b("batch");
+  b.get(std::string("Patient?identifier=") + kSys + "|s1")
+      .get(std::string("Patient?identifier=") + kSys + "|nobody")
+      .get("Patient?birthdate=not-a-date");
+  auto e = entries(send(b), "batch-response", 3);
+  EXPECT_EQ(response(e[0]).string_at("status"), "200 OK");
+  const Value* set = e[0].find("resource");
+  ASSERT_NE(set, nullptr);
+  EXPECT_EQ(set->string_at("type"), "searchset");
+  EXPECT_EQ(set->find("total")->text(), "2");
+  ASSERT_NE(set->find("entry"), nullptr);
+  EXPECT_EQ(set->find("entry")->items().size(), 2u);
+  EXPECT_EQ(e[1].find("resource")->find("total")->text(), "0");
+  EXPECT_EQ(response(e[2]).string_at("status").substr(0, 3), "400");
+
+  // In a transaction a bad search fails the whole Bundle before any write.
+  const long before = total();
+  BundleBuilder t("transaction");
+  t.post("Patient", patient("t1")).get("Patient?birthdate=not-a-date");
+  auto r = client().post("", t.json());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(total(), before);
+}
+
 // --- batch -----------------------------------------------------------------
 
 TEST_F(BundleTest, BatchEntriesAreIndependentEachWithItsOutcome) {

@@ -62,8 +62,10 @@ TEST_F(ConditionalTest, CreateWithIfNoneExist) {
   create("dup");
   expect_outcome(client().post("Patient", patient("dup"), {{"If-None-Exist", std::string("identifier=") + kSys + "|dup"}}), 412);
   EXPECT_EQ(total("Patient"), 3);
-  // Criteria must be something the server can evaluate.
-  expect_outcome(client().post("Patient", patient("x"), {{"If-None-Exist", "name=Smith"}}), 400);
+  // Criteria must be something the server can evaluate: an unknown
+  // parameter fails the operation (strict handling), a bad value too.
+  expect_outcome(client().post("Patient", patient("x"), {{"If-None-Exist", "nickname=Smith"}}), 400);
+  expect_outcome(client().post("Patient", patient("x"), {{"If-None-Exist", "birthdate=notadate"}}), 400);
   expect_outcome(client().post("Patient", patient("x"), {{"If-None-Exist", "identifier=a|b&identifier=%zz"}}), 400);
   EXPECT_EQ(total("Patient"), 3);
 }
@@ -112,9 +114,22 @@ TEST_F(ConditionalTest, ConditionalUpdate) {
 
 TEST_F(ConditionalTest, ConditionalUpdateNeedsCriteriaItSupports) {
   expect_outcome(client().put("Patient", patient("x")), 400);
-  expect_outcome(client().put("Patient?name=Smith", patient("x")), 400);
+  expect_outcome(client().put("Patient?nickname=Smith", patient("x")), 400);
   expect_outcome(client().put("Patient?_format=json", patient("x")), 400);
   EXPECT_EQ(total("Patient"), 0);
+}
+
+// Any search parameter can be a criterion, not only identifiers.
+TEST_F(ConditionalTest, CriteriaAreAnySearch) {
+  const std::string smith = R"({"resourceType":"Patient","name":[{"family":"Smíth","given":["Ann"]}],"birthDate":"1970-02-03"})";
+  auto first = client().post("Patient", smith, {{"If-None-Exist", "family=smith&birthdate=1970"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = client().post("Patient", smith, {{"If-None-Exist", "family=smith&birthdate=1970"}});
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json().string_at("id"), first.json().string_at("id"));
+  // Another birth year is another patient.
+  EXPECT_EQ(client().post("Patient", smith, {{"If-None-Exist", "family=smith&birthdate=1971"}}).status, 201);
+  EXPECT_EQ(total("Patient"), 2);
 }
 
 TEST_F(ConditionalTest, ConditionalUpdateByIdCriterion) {
