@@ -7,6 +7,7 @@
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/resource_response.hpp"
+#include "gateway/search/projection.hpp"
 #include "gateway/storage/read_cache.hpp"
 #include "gateway/storage/storage_pool.hpp"
 
@@ -15,12 +16,23 @@ namespace {
 
 using Found = fhir::Result<std::optional<fhir::store::VersionRecord>>;
 
-void respond_record(Exchange& x, const fhir::store::VersionRecord& rec) {
+void respond_record(Exchange& x, const AppContext& app, const fhir::store::VersionRecord& rec) {
   if (rec.deleted) {
     x.fail(fhir::make_issue(fhir::err::kGone, "This resource has been deleted"));
   } else {
+    // _summary and _elements apply to reads too (R4 search.html).
+    auto projection = projection_from_query(x.query);
+    if (!projection) {
+      x.fail(projection.issue());
+      return;
+    }
     x.response.status = 200;
-    x.response.body = rec.json;
+    if (projection->active()) {
+      x.response.body.clear();
+      append_projected(x.response.body, app, *projection, rec.json);
+    } else {
+      x.response.body = rec.json;
+    }
   }
   set_version_headers(x.response, rec.version, rec.last_updated_ms);
 }
@@ -44,7 +56,7 @@ std::shared_ptr<const fhir::store::VersionRecord> take_found(Exchange& x, Found&
 net::awaitable<void> handle_read(Exchange& x, const AppContext& app) {
   // A cache hit is answered right here on the io thread, from memory.
   if (auto hit = app.cache->get(x.route.type, x.route.id)) {
-    respond_record(x, *hit);
+    respond_record(x, app, *hit);
     co_return;
   }
   std::uint64_t epoch = app.cache->epoch(x.route.type, x.route.id);
@@ -52,7 +64,7 @@ net::awaitable<void> handle_read(Exchange& x, const AppContext& app) {
       [&] { return app.store->read_head(x.route.type, x.route.id); });
   auto rec = take_found(x, found, "No resource with this id");
   if (!rec) co_return;
-  respond_record(x, *rec);
+  respond_record(x, app, *rec);
   app.cache->put(std::move(rec), epoch);
 }
 
@@ -66,7 +78,7 @@ net::awaitable<void> handle_vread(Exchange& x, const AppContext& app) {
   }
   Found found = co_await app.storage->run(
       [&] { return app.store->read_version(x.route.type, x.route.id, vid); });
-  if (auto rec = take_found(x, found, "No such version of this resource")) respond_record(x, *rec);
+  if (auto rec = take_found(x, found, "No such version of this resource")) respond_record(x, app, *rec);
 }
 
 }  // namespace gateway

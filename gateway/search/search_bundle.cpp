@@ -3,13 +3,11 @@
 #include "fhir/core/errors.hpp"
 #include "fhir/core/id_generator.hpp"
 #include "fhir/core/instant.hpp"
-#include "fhir/json/parse.hpp"
 #include "fhir/json/write.hpp"
 #include "fhir/resource/operation_outcome.hpp"
 #include "fhir/search/query_canonical.hpp"
 #include "gateway/app/app_context.hpp"
-#include "profiles/elements.hpp"
-#include "profiles/summary.hpp"
+#include "gateway/search/projection.hpp"
 
 namespace gateway {
 namespace {
@@ -42,32 +40,12 @@ void append_link(std::string& out, bool& first, const char* relation, const std:
   out += "\"}";
 }
 
-// The resource as stored, or cut down when _summary/_elements ask.
-void append_resource(std::string& out, const AppContext& app, const fhir::search::SearchQuery& q,
-                     const std::string& json) {
-  const bool summary = q.summary == Summary::true_ || q.summary == Summary::text || q.summary == Summary::data;
-  if (!summary && q.elements.empty()) {
-    out += json;
-    return;
-  }
-  auto v = fhir::json::parse(json);
-  if (!v) {  // stored JSON always parses; never send half a resource
-    out += json;
-    return;
-  }
-  if (summary)
-    profiles::apply_summary(*v, q.summary, *app.summaries);
-  else
-    profiles::apply_elements(*v, q.elements, *app.summaries);
-  fhir::json::write_to(*v, out);
-}
-
 void append_entry(std::string& out, const AppContext& app, const fhir::search::SearchQuery& q,
                   const fhir::store::VersionRecord& rec, const char* mode) {
   out += R"({"fullUrl":")";
   fhir::json::append_escaped(app.base_url + "/" + rec.type + "/" + rec.id, out);
   out += R"(","resource":)";
-  append_resource(out, app, q, rec.json);
+  append_projected(out, app, Projection{q.summary, q.elements}, rec.json);
   out += R"(,"search":{"mode":")";
   out += mode;
   out += "\"}}";

@@ -2,7 +2,12 @@
 // gateway and a real SQLite file.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <set>
+#include <sstream>
+
 #include "fhir/json/write.hpp"
+#include "tests/support/fixture_paths.hpp"
 #include "tests/support/gateway_fixture.hpp"
 
 namespace carebridge::test {
@@ -43,6 +48,40 @@ TEST_F(CrudTest, ReadReturnsWhatWasStored) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.header("etag"), "W/\"1\"");
   EXPECT_EQ(r.body, created.body);
+}
+
+// R4 allows _summary and _elements on read; the result is tagged SUBSETTED.
+TEST_F(CrudTest, ReadWithSummaryAndElements) {
+  std::ifstream in(fixtures_dir() + "/r4-examples/Patient-example.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  ASSERT_EQ(client().put("Patient/example", text.str()).status, 201);
+  auto keys = [](const HttpResult& r) {
+    std::set<std::string> out;
+    const auto json = r.json();  // members() points into it
+    for (const auto& [k, v] : json.members()) out.insert(k);
+    return out;
+  };
+  auto subsetted = [](const HttpResult& r) {
+    const auto json = r.json();
+    const auto* tags = json.find("meta")->find("tag");
+    return tags != nullptr && tags->items().size() == 1 && tags->items()[0].string_at("code") == "SUBSETTED";
+  };
+  auto elements = client().get("Patient/example?_elements=name,birthDate");
+  ASSERT_EQ(elements.status, 200) << elements.body;
+  EXPECT_EQ(keys(elements), (std::set<std::string>{"resourceType", "id", "meta", "name", "birthDate", "_birthDate"}));
+  EXPECT_TRUE(subsetted(elements));
+  auto summary = client().get("Patient/example/_history/1?_summary=true");
+  ASSERT_EQ(summary.status, 200) << summary.body;
+  EXPECT_EQ(keys(summary).count("text"), 0u);
+  EXPECT_EQ(keys(summary).count("contact"), 0u);  // not a summary element
+  EXPECT_EQ(keys(summary).count("name"), 1u);
+  EXPECT_TRUE(subsetted(summary));
+  // _summary=false is the whole resource, untagged.
+  auto whole = client().get("Patient/example?_summary=false");
+  EXPECT_EQ(keys(whole).count("contact"), 1u);
+  EXPECT_FALSE(subsetted(whole));
+  EXPECT_EQ(client().get("Patient/example?_summary=maybe").status, 400);
 }
 
 TEST_F(CrudTest, UpdateAsCreateThenNewVersion) {
