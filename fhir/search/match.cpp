@@ -42,12 +42,14 @@ bool any_row(const std::vector<Row<V>>& rows, F&& f) {
 
 // Any row at all for the parameter: a CodeableConcept with only a text
 // has a value, though no code, so :missing=true does not take it. A
-// reference to a contained resource ("#id") is not a search target and
-// the store keeps no row for it (fhir/store/sqlite_index_writer.cpp), so
-// it does not count, unless it also carries an identifier.
+// reference to a contained resource ("#id") or one naming no resource (a
+// conditional "Patient?identifier=x") is not a search target and the store
+// keeps no row for it (fhir/store/sqlite_index_writer.cpp), so it does not
+// count, unless it also carries an identifier.
 bool has_rows(const IndexValues& x) {
   const bool references = std::any_of(x.references.begin(), x.references.end(), [](const auto& r) {
-    return !r.value.local || !r.value.identifier_value.empty();
+    const bool target = !r.value.local && (!r.value.id.empty() || !r.value.url.empty());
+    return target || !r.value.identifier_value.empty();
   });
   return references || !(x.strings.empty() && x.tokens.empty() && x.token_texts.empty() && x.dates.empty() &&
                          x.numbers.empty() && x.quantities.empty() && x.uris.empty() && x.composites.empty());

@@ -107,10 +107,12 @@ bool match_of_type(const TokenValue& v, const OfTypeArg& a) {
 
 // A local ("#id") reference points into the resource itself: it is no
 // target a search can name. The version is ignored: R4 matches a
-// versioned reference by its resource.
+// versioned reference by its resource. An absolute or canonical
+// reference matches only its URL: "http://other/Patient/1" is not our
+// Patient/1 (the store indexes it by URL alone, index_encoding.hpp).
 bool match_reference(const ReferenceValue& v, const ReferenceArg& a) {
   if (v.local) return false;
-  if (!a.url.empty()) return v.url == a.url;
+  if (!a.url.empty() || !v.url.empty()) return v.url == a.url;
   return v.id == a.id && (a.type.empty() || v.type == a.type);
 }
 

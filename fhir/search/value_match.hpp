@@ -3,7 +3,7 @@
 // in-memory matcher (match.hpp) calls these, and the SQL planner
 // (fhir/store/search_sql.cpp) emits the same conditions over the index
 // tables. A change here needs the same change there; the cross-check test
-// (tests/gateway/search_crosscheck_test.cpp) compares the two.
+// (tests/fhir/store/search_crosscheck_test.cpp) compares the two.
 //
 // Dates: a stored value and an argument are both inclusive ranges of
 // instants, [lo, hi] and [L, H]. Per R4 search.html "prefix":
@@ -29,8 +29,9 @@
 // the stored code or unit equals it; no unit: any.
 // Strings: folded prefix by default, :contains folded substring, :exact
 // the raw text equal. Tokens: R4's four forms (query.hpp TokenArg); :text
-// is a folded prefix of the display/text. References: by id (any type or
-// the argument's), or by absolute/canonical URL exactly. Uris: equal;
+// is a folded prefix of the display/text. References: a relative one by
+// id (any type or the argument's), an absolute or canonical one only by
+// its URL exactly (another server's Patient/1 is not ours). Uris: equal;
 // :below the stored uri starts with the argument; :above the argument
 // starts with the stored uri.
 #pragma once

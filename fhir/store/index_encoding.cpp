@@ -25,7 +25,7 @@ void second_part(const search::ComponentValue& part, CompositeColumns& c) {
           c.code2 = v.code;
         } else if constexpr (std::is_same_v<V, search::QuantityValue>) {
           c.system2 = v.system;
-          c.code2 = quantity_code(v);
+          c.code2 = v.code;
           c.low2 = v.low;
           c.high2 = v.high;
         } else if constexpr (std::is_same_v<V, search::DateValue>) {
@@ -55,12 +55,19 @@ void third_part(const search::ComponentValue& part, CompositeColumns& c) {
 
 }  // namespace
 
-CompositeColumns composite_columns(const search::CompositeValue& v) {
+std::vector<CompositeColumns> composite_rows(const search::CompositeValue& v) {
   CompositeColumns c;
   if (!v.parts.empty()) first_part(v.parts[0], c);
   if (v.parts.size() > 1) second_part(v.parts[1], c);
   if (v.parts.size() > 2) third_part(v.parts[2], c);
-  return c;
+  std::vector<CompositeColumns> rows{c};
+  const auto* q = v.parts.size() > 1 ? std::get_if<search::QuantityValue>(&v.parts[1]) : nullptr;
+  if (q != nullptr && !q->unit.empty() && q->unit != q->code) {
+    c.system2.clear();
+    c.code2 = q->unit;
+    rows.push_back(std::move(c));
+  }
+  return rows;
 }
 
 }  // namespace fhir::store

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fhir/search/index_rows.hpp"
 
@@ -39,12 +40,16 @@ struct CompositeColumns {
   double low2 = 0, high2 = 0;  // quantity, number, date (epoch ms)
   double low3 = 0, high3 = 0;  // the third component's number
 };
-CompositeColumns composite_columns(const search::CompositeValue& v);
-
 // Quantities (and numbers, stored in the same table with no unit) match a
-// unit by code, or by the human unit when no system is asked (R4 "||mg").
-inline const std::string& quantity_code(const search::QuantityValue& q) {
-  return q.code.empty() ? q.unit : q.code;
-}
+// unit by code, or by the human unit when no system is asked (R4 "||mg"):
+// ix_quantity keeps Quantity.code and .unit in columns of their own, so
+// "system|mg" never finds a quantity that has the unit mg but no code.
+//
+// The ix_composite rows of one value: one, or two for a quantity with a
+// unit other than its code ("mmHg" and "mm[Hg]", or no code at all). R4's
+// "$107||mmHg" asks for either, but a row has one unit column (code2, the
+// code), so the second row holds the unit with no system: "||unit" finds
+// it, "system|code" never does.
+std::vector<CompositeColumns> composite_rows(const search::CompositeValue& v);
 
 }  // namespace fhir::store

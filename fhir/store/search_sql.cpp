@@ -196,6 +196,7 @@ Frag composite_part(std::size_t k, const search::ComponentArg& part, std::int64_
             f.add("system2 = ").bind(a.system.value_or(""));
           }
         } else if constexpr (std::is_same_v<A, search::QuantityArg>) {
+          // "||unit" finds a unit other than the code in its own row (composite_rows).
           f.add(number_cond("low2", "high2", a.number)).add(unit_cond(a.system, a.code, "system2", "code2", ""));
         } else if constexpr (std::is_same_v<A, search::NumberArg>) {
           f.add(number_cond("low2", "high2", a));
@@ -502,8 +503,13 @@ class Planner {
       if (!first) any.add(" OR ");
       first = false;
       if (is_id) {
+        // Resource.id is a token without a system (match_token): "|id"
+        // matches it, "sys|id" and "sys|" never do.
         const auto* t = std::get_if<search::TokenArg>(&a);
-        any.add(h + ".id = ").bind(t && t->code ? *t->code : std::string());
+        if (t && t->code && (!t->system || t->system->empty()))
+          any.add(h + ".id = ").bind(*t->code);
+        else
+          any.add("0");
       } else if (const auto* d = std::get_if<search::DateArg>(&a)) {
         any.add(date_cond(v + ".last_updated_ms", v + ".last_updated_ms", *d, spec_.now_ms, false));
       } else {

@@ -138,18 +138,19 @@ Status write_values(RowWriter& w, const IndexValues& x) {
   }
   for (const auto& r : x.quantities) {
     auto st = w.row(kQuantity, [&](Stmt& s) {
-      s.bind(3, r.param->code).bind(4, quantity_code(r.value)).bind(5, r.value.system).bind(6, r.value.unit);
+      s.bind(3, r.param->code).bind(4, r.value.code).bind(5, r.value.system).bind(6, r.value.unit);
       s.bind(7, r.value.low).bind(8, r.value.high);
     });
     if (!st) return st;
   }
   for (const auto& r : x.composites) {
-    const CompositeColumns c = composite_columns(r.value);
-    auto st = w.row(kComposite, [&](Stmt& s) {
-      s.bind(3, r.param->code).bind(4, c.code1).bind(5, c.system1).bind(6, c.system2).bind(7, c.code2);
-      s.bind(8, c.low2).bind(9, c.high2).bind(10, c.low3).bind(11, c.high3);
-    });
-    if (!st) return st;
+    for (const CompositeColumns& c : composite_rows(r.value)) {
+      auto st = w.row(kComposite, [&](Stmt& s) {
+        s.bind(3, r.param->code).bind(4, c.code1).bind(5, c.system1).bind(6, c.system2).bind(7, c.code2);
+        s.bind(8, c.low2).bind(9, c.high2).bind(10, c.low3).bind(11, c.high3);
+      });
+      if (!st) return st;
+    }
   }
   return ok_status();
 }

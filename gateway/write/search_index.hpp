@@ -16,7 +16,7 @@ namespace gateway {
 // Names the extraction that filled a store's index (store_meta "index"):
 // a store indexed by another one is reindexed when the gateway opens it.
 // Change it whenever extraction or the index encoding changes.
-inline constexpr std::string_view kIndexStamp = "r4-4.0.1/1";
+inline constexpr std::string_view kIndexStamp = "r4-4.0.1/2";
 
 fhir::search::IndexValues index_values(const WriteContext& ctx, const fhir::Resource& r);
 // The rows of a stored version (its JSON as stored), for removal on update.
