@@ -45,6 +45,34 @@ bool targets(const SearchParam& p, std::string_view type) {
   return std::find(p.targets.begin(), p.targets.end(), type) != p.targets.end();
 }
 
+// The types a reference parameter can reach from `type`. R4 lists one
+// target set per definition, shared by every base (Observation `patient`
+// says Patient and Group, because other bases allow a Group), but the
+// expression on this type may say more: when each of its branches ends in
+// `.where(resolve() is X)` with one X, only X can be reached.
+std::vector<std::string> reachable_targets(const SearchParam& p, std::string_view type) {
+  const std::string& text = p.expression.text();
+  const std::string prefix = std::string(type) + ".";
+  std::string only;
+  bool narrowed = false;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t bar = text.find(" | ", start);
+    std::string_view branch(text.data() + start, (bar == std::string::npos ? text.size() : bar) - start);
+    start = bar == std::string::npos ? text.size() + 1 : bar + 3;
+    if (branch.substr(0, prefix.size()) != prefix) continue;
+    constexpr std::string_view kResolve = ".where(resolve() is ";
+    std::size_t at = branch.rfind(kResolve);
+    if (at == std::string_view::npos || branch.back() != ')') return p.targets;
+    std::string_view target = branch.substr(at + kResolve.size(), branch.size() - 1 - at - kResolve.size());
+    if (narrowed && target != only) return p.targets;
+    only = std::string(target);
+    narrowed = true;
+  }
+  if (!narrowed || std::find(p.targets.begin(), p.targets.end(), only) == p.targets.end()) return p.targets;
+  return {only};
+}
+
 std::string on_type(std::string_view type) {
   return type.empty() ? std::string("for a search across all types") : "for " + std::string(type);
 }
@@ -137,7 +165,7 @@ Result<NameResolution> resolve(const Context& cx, std::string_view type, std::st
     // defining the next parameter count: Observation's `patient` may be a
     // Patient or a Group, but only a Patient has `name`.
     std::size_t candidates = 0;
-    for (const auto& t : p.targets)
+    for (const auto& t : reachable_targets(p, type))
       if (cx.params.find(t, next_code) != nullptr) {
         ++candidates;
         target = t;

@@ -81,6 +81,12 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
 
   if (!x.request.body.empty() || x.request.method == "POST" || x.request.method == "PUT") {
     std::string_view ct = x.request.header("content-type");
+    // A search body is a form or nothing: criteria sent any other way would
+    // be dropped unread, and the search widened to everything.
+    if (x.request.method == "POST" && is_search_path(x.path) && !x.request.body.empty() &&
+        media_type(ct) != "application/x-www-form-urlencoded")
+      return fail(x, fhir::err::kUnsupportedMediaType,
+                  "Send search parameters as application/x-www-form-urlencoded");
     // A body without Content-Type is taken as JSON; anything declared must be.
     if (!ct.empty()) {
       // A PATCH body is a JSON Patch document (R4 http.html#patch); the

@@ -118,8 +118,10 @@ net::awaitable<void> handle_everything(Exchange& x, const AppContext& app) {
   request.query = std::move(*parsed);
   // R4: _type limits the compartment's types.
   if (request.query.types.empty()) {
+    // The compartment lists Patient already (Patient.link): once, or every
+    // Patient would be answered twice.
     request.types = app.compartment->types();
-    request.types.insert(request.types.begin(), "Patient");
+    if (!app.compartment->has_type("Patient")) request.types.insert(request.types.begin(), "Patient");
   } else {
     for (const auto& t : request.query.types)
       if (t == "Patient" || app.compartment->has_type(t)) request.types.push_back(t);

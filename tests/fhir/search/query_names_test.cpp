@@ -130,6 +130,18 @@ TEST_F(QueryNamesTest, AmbiguousChainIsAlways400) {
   EXPECT_EQ(deep.issue().expression, "subject:Patient.general-practitioner.name");
 }
 
+// Observation `patient` is `subject.where(resolve() is Patient)`: though the
+// definition's targets are Patient and Group, only a Patient is reachable.
+TEST_F(QueryNamesTest, ChainTargetNarrowedByTheExpression) {
+  auto r = resolve_name(*params_, "Observation", "patient.identifier");
+  ASSERT_TRUE(r.ok()) << r.issue().diagnostics;
+  ASSERT_TRUE(r->resolved.has_value()) << r->unsupported;
+  ASSERT_EQ(r->resolved->chain.size(), 1u);
+  EXPECT_EQ(r->resolved->chain[0].target_type, "Patient");
+  // `subject` has no such narrowing: still ambiguous for `identifier`.
+  EXPECT_FALSE(resolve_name(*params_, "Observation", "subject.identifier").ok());
+}
+
 TEST_F(QueryNamesTest, BrokenChainsAreUnsupported) {
   unsupported("Observation", "subject:Foo.name");
   unsupported("Observation", "code.name");  // not a reference
