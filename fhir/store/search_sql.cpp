@@ -51,13 +51,15 @@ struct Probe {
   Frag cond;
 };
 
-Frag token_cond(const search::TokenArg& a) {
+// R4's token forms: code, sys|code, |code (system ""), sys| (code nullopt).
+Frag token_cond(const search::TokenArg& a, std::string_view code_col = "code",
+                std::string_view system_col = "system") {
   Frag f;
   if (a.code) {
-    f.add("code = ").bind(*a.code);
-    if (a.system) f.add(" AND system = ").bind(*a.system);
+    f.add(std::string(code_col) + " = ").bind(*a.code);
+    if (a.system) f.add(" AND " + std::string(system_col) + " = ").bind(*a.system);
   } else {
-    f.add("system = ").bind(a.system.value_or(""));
+    f.add(std::string(system_col) + " = ").bind(a.system.value_or(""));
   }
   return f;
 }
@@ -172,13 +174,7 @@ Frag composite_part(std::size_t k, const search::ComponentArg& part, std::int64_
         Frag f;
         if (k == 0) {
           if constexpr (std::is_same_v<A, search::TokenArg>) {
-            if (a.code) {
-              f.add("code1 = ").bind(*a.code);
-              if (a.system) f.add(" AND system1 = ").bind(*a.system);
-            } else {
-              f.add("system1 = ").bind(a.system.value_or(""));
-            }
-            return f;
+            return token_cond(a, "code1", "system1");
           } else if constexpr (std::is_same_v<A, search::ReferenceArg>) {
             return reference_cond(a, "code1", "system1");
           }
@@ -189,12 +185,7 @@ Frag composite_part(std::size_t k, const search::ComponentArg& part, std::int64_
           return f.add("0");
         }
         if constexpr (std::is_same_v<A, search::TokenArg>) {
-          if (a.code) {
-            f.add("code2 = ").bind(*a.code);
-            if (a.system) f.add(" AND system2 = ").bind(*a.system);
-          } else {
-            f.add("system2 = ").bind(a.system.value_or(""));
-          }
+          f.add(token_cond(a, "code2", "system2"));
         } else if constexpr (std::is_same_v<A, search::QuantityArg>) {
           // "||unit" finds a unit other than the code in its own row (composite_rows).
           f.add(number_cond("low2", "high2", a.number)).add(unit_cond(a.system, a.code, "system2", "code2", ""));

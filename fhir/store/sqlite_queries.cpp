@@ -191,6 +191,23 @@ Result<std::int64_t> query_last_seq(Connection& conn) {
   return stmt->int64(0);
 }
 
+Result<std::vector<VersionRecord>> query_heads_after(Connection& conn, std::string_view type, std::string_view id,
+                                                     int limit) {
+  auto stmt = conn.prepare(
+      "SELECT " CAREBRIDGE_VERSION_COLUMNS
+      " FROM resource_head AS h CROSS JOIN resource_version AS v ON v.seq = h.seq"
+      " WHERE (h.type, h.id) > (?1, ?2) ORDER BY h.type, h.id LIMIT ?3");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, type).bind(2, id).bind(3, std::int64_t{limit});
+  std::vector<VersionRecord> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.take_issue();
+    if (!*row) return out;
+    out.push_back(read_record(*stmt));
+  }
+}
+
 Result<std::vector<VersionRecord>> query_changes_since(Connection& conn, std::int64_t seq, int limit) {
   auto stmt = conn.prepare(
       "SELECT seq, type, id, version, deleted FROM resource_version WHERE seq > ?1"

@@ -24,6 +24,9 @@ Result<std::optional<VersionRecord>> query_version(Connection& conn, std::string
 Result<HistoryPage> query_history(Connection& conn, const HistoryQuery& q);
 // The highest seq stored (0 for an empty store).
 Result<std::int64_t> query_last_seq(Connection& conn);
+// Current versions in (type, id) order after the given key, for reindexing.
+Result<std::vector<VersionRecord>> query_heads_after(Connection& conn, std::string_view type, std::string_view id,
+                                                     int limit);
 Result<std::vector<VersionRecord>> query_changes_since(Connection& conn, std::int64_t seq, int limit);
 Result<std::optional<std::string>> query_meta(Connection& conn, std::string_view key);
 // The greatest last_updated_ms stored (nullopt for an empty store).

@@ -27,10 +27,6 @@ constexpr std::string_view kUpsertHeadSql =
 constexpr std::string_view kInsertCompartmentSql =
     "INSERT OR IGNORE INTO version_compartment (seq, patient_id) VALUES (?1, ?2)";
 
-constexpr std::string_view kHeadsAfterSql =
-    "SELECT h.type, h.id, h.version, h.seq, v.last_updated_ms, v.deleted, v.method, v.json"
-    " FROM resource_head h JOIN resource_version v ON v.seq = h.seq"
-    " WHERE (h.type, h.id) > (?1, ?2) ORDER BY h.type, h.id LIMIT ?3";
 constexpr std::string_view kSetMetaSql =
     "INSERT INTO store_meta (key, value) VALUES (?1, ?2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -180,25 +176,7 @@ Result<std::vector<std::string>> SqliteWriteTxn::find(std::string_view type,
 
 Result<std::vector<VersionRecord>> SqliteWriteTxn::heads_after(std::string_view type, std::string_view id,
                                                                int limit) {
-  auto stmt = conn_.prepare(kHeadsAfterSql);
-  if (!stmt) return stmt.take_issue();
-  stmt->bind(1, type).bind(2, id).bind(3, std::int64_t{limit});
-  std::vector<VersionRecord> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.take_issue();
-    if (!*row) return out;
-    VersionRecord r;
-    r.type = stmt->text(0);
-    r.id = stmt->text(1);
-    r.version = stmt->int64(2);
-    r.seq = stmt->int64(3);
-    r.last_updated_ms = stmt->int64(4);
-    r.deleted = stmt->int64(5) != 0;
-    r.method = stmt->text(6);
-    r.json = stmt->text(7);
-    out.push_back(std::move(r));
-  }
+  return query_heads_after(conn_, type, id, limit);
 }
 
 Result<std::vector<SearchHit>> SqliteWriteTxn::search(const SearchSpec& spec) {

@@ -13,6 +13,7 @@
 #include "fhir/store/store.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/handlers/bundle_link.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/resource_response.hpp"
 #include "gateway/storage/storage_pool.hpp"
@@ -67,16 +68,6 @@ std::string page_link(const AppContext& app, const Exchange& x, const fhir::stor
   url += "&_snapshot=" + std::to_string(*q.at_or_below_seq);
   url += "&_offset=" + std::to_string(offset);
   return url;
-}
-
-void append_link(std::string& out, bool& first, const char* relation, const std::string& url) {
-  if (!first) out += ',';
-  first = false;
-  out += R"({"relation":")";
-  out += relation;
-  out += R"(","url":")";
-  fhir::json::append_escaped(url, out);
-  out += "\"}";
 }
 
 const char* status_of(const fhir::store::VersionRecord& v) {
@@ -143,11 +134,11 @@ net::awaitable<void> handle_history(Exchange& x, const AppContext& app) {
   out += std::to_string(page->total);
   out += R"(,"link":[)";
   bool first = true;
-  append_link(out, first, "self", page_link(app, x, q, q.offset));
+  append_bundle_link(out, first, "self", page_link(app, x, q, q.offset));
   if (q.offset + static_cast<std::int64_t>(page->entries.size()) < page->total && q.count > 0)
-    append_link(out, first, "next", page_link(app, x, q, q.offset + q.count));
+    append_bundle_link(out, first, "next", page_link(app, x, q, q.offset + q.count));
   if (q.offset > 0)
-    append_link(out, first, "previous", page_link(app, x, q, std::max<std::int64_t>(0, q.offset - q.count)));
+    append_bundle_link(out, first, "previous", page_link(app, x, q, std::max<std::int64_t>(0, q.offset - q.count)));
   out += ']';
   if (!page->entries.empty()) {
     out += R"(,"entry":[)";

@@ -7,6 +7,7 @@
 #include "fhir/resource/operation_outcome.hpp"
 #include "fhir/search/query_canonical.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/handlers/bundle_link.hpp"
 #include "gateway/search/projection.hpp"
 
 namespace gateway {
@@ -17,7 +18,9 @@ using fhir::search::Summary;
 std::string page_url(const AppContext& app, const SearchRequest& r, const SearchResult& res,
                      const std::string& path, const std::string& extra, std::int64_t offset) {
   fhir::search::SearchQuery q = r.query;
-  q.count = res.count;
+  // _summary=count pages nothing: its links carry no page size.
+  if (q.summary == Summary::count) q.count = r.query.count;
+  else q.count = res.count;
   q.snapshot = res.cursor;
   if (res.cursor || offset > 0) q.offset = offset;
   else q.offset.reset();
@@ -28,16 +31,6 @@ std::string page_url(const AppContext& app, const SearchRequest& r, const Search
   std::string url = app.base_url + "/" + path;
   if (!query.empty()) url += "?" + query;
   return url;
-}
-
-void append_link(std::string& out, bool& first, const char* relation, const std::string& url) {
-  if (!first) out += ',';
-  first = false;
-  out += R"({"relation":")";
-  out += relation;
-  out += R"(","url":")";
-  fhir::json::append_escaped(url, out);
-  out += "\"}";
 }
 
 void append_entry(std::string& out, const AppContext& app, const fhir::search::SearchQuery& q,
@@ -84,12 +77,12 @@ std::string searchset_bundle(const AppContext& app, const SearchRequest& r, cons
   }
   out += R"(,"link":[)";
   bool first = true;
-  append_link(out, first, "self", page_url(app, r, res, path, extra, res.offset));
+  append_bundle_link(out, first, "self", page_url(app, r, res, path, extra, res.offset));
   const bool paged = q.summary != Summary::count && res.count > 0;
   if (paged && res.offset + res.count < res.total)
-    append_link(out, first, "next", page_url(app, r, res, path, extra, res.offset + res.count));
+    append_bundle_link(out, first, "next", page_url(app, r, res, path, extra, res.offset + res.count));
   if (paged && res.offset > 0)
-    append_link(out, first, "previous",
+    append_bundle_link(out, first, "previous",
                 page_url(app, r, res, path, extra, std::max<std::int64_t>(0, res.offset - res.count)));
   out += ']';
   const bool any = !res.matches.empty() || !res.included.empty() || !q.ignored.empty();

@@ -15,7 +15,7 @@
 
 #include "fhir/json/parse.hpp"
 #include "tests/support/fixture_paths.hpp"
-#include "tests/support/gateway_fixture.hpp"
+#include "tests/support/search_fixture.hpp"
 #include "tests/support/outcome_checks.hpp"
 
 namespace carebridge::test {
@@ -24,49 +24,8 @@ namespace {
 using fhir::json::Value;
 using Refs = std::vector<std::string>;
 
-class SearchIncludeTest : public GatewayTest {
+class SearchIncludeTest : public SearchFixture {
  protected:
-  // PUTs the official examples whose file names start with one of
-  // `prefixes` ("" for all), in file name order.
-  void load_examples(std::initializer_list<std::string_view> prefixes) {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(fixtures_dir() + "/r4-examples")) {
-      const std::string name = e.path().filename().string();
-      // AuditEvent is the gateway's own trail, not client data.
-      if (e.path().extension() != ".json" || name.starts_with("AuditEvent-")) continue;
-      if (std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return name.starts_with(p); }))
-        files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    ASSERT_FALSE(files.empty());
-    for (const auto& path : files) {
-      const std::string text = read_file(path.string());
-      auto v = fhir::json::parse(text);
-      ASSERT_TRUE(v.ok()) << path;
-      auto r = client().put(std::string(v->string_at("resourceType")) + "/" + std::string(v->string_at("id")), text);
-      ASSERT_LT(r.status, 300) << path << ": " << r.body;
-    }
-  }
-
-  Value search(const std::string& query) {
-    auto r = client().get(query);
-    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
-    return r.json();
-  }
-
-  static std::string link(const Value& bundle, std::string_view relation) {
-    if (const auto* links = bundle.find("link"))
-      for (const auto& l : links->items())
-        if (l.string_at("relation") == relation) return std::string(l.string_at("url"));
-    return {};
-  }
-
-  static std::string total(const Value& bundle) {
-    const Value* t = bundle.find("total");
-    return t == nullptr ? "(none)" : t->text();
-  }
-
   // Sorted "Type/id" of the entries with this search.mode.
   static Refs entries(const Value& bundle, std::string_view mode) {
     Refs out;

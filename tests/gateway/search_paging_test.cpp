@@ -15,7 +15,7 @@
 
 #include "fhir/json/parse.hpp"
 #include "tests/support/fixture_paths.hpp"
-#include "tests/support/gateway_fixture.hpp"
+#include "tests/support/search_fixture.hpp"
 #include "tests/support/outcome_checks.hpp"
 
 namespace carebridge::test {
@@ -24,53 +24,13 @@ namespace {
 using fhir::json::Value;
 using Ids = std::vector<std::string>;
 
-class SearchPagingTest : public GatewayTest {
+class SearchPagingTest : public SearchFixture {
  protected:
-  // PUTs the official examples whose file names start with one of
-  // `prefixes`, in file name order.
-  void load_examples(std::initializer_list<std::string_view> prefixes) {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(fixtures_dir() + "/r4-examples")) {
-      const std::string name = e.path().filename().string();
-      if (e.path().extension() == ".json" &&
-          std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return name.starts_with(p); }))
-        files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    ASSERT_FALSE(files.empty());
-    for (const auto& path : files) {
-      const std::string text = read_file(path.string());
-      auto v = fhir::json::parse(text);
-      ASSERT_TRUE(v.ok()) << path;
-      auto r = client().put(std::string(v->string_at("resourceType")) + "/" + std::string(v->string_at("id")), text);
-      ASSERT_LT(r.status, 300) << path << ": " << r.body;
-    }
-  }
-
   // Invented patients for what needs many alike: ties and page counts.
   void put_patient(const std::string& id, const std::string& family, const std::string& given = "Ann") {
     auto r = client().put("Patient/" + id, R"({"resourceType":"Patient","id":")" + id + R"(","name":[{"family":")" +
                                                family + R"(","given":[")" + given + R"("]}]})");
     ASSERT_LT(r.status, 300) << r.body;
-  }
-
-  Value search(const std::string& query) {
-    auto r = client().get(query);
-    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
-    return r.json();
-  }
-
-  static std::string link(const Value& bundle, std::string_view relation) {
-    if (const auto* links = bundle.find("link"))
-      for (const auto& l : links->items())
-        if (l.string_at("relation") == relation) return std::string(l.string_at("url"));
-    return {};
-  }
-
-  static std::string total(const Value& bundle) {
-    const Value* t = bundle.find("total");
-    return t == nullptr ? "(none)" : t->text();
   }
 
   // The ids of the match entries, in the order sent.

@@ -16,7 +16,7 @@
 
 #include "fhir/json/parse.hpp"
 #include "tests/support/fixture_paths.hpp"
-#include "tests/support/gateway_fixture.hpp"
+#include "tests/support/search_fixture.hpp"
 #include "tests/support/outcome_checks.hpp"
 
 namespace carebridge::test {
@@ -28,46 +28,8 @@ using Ids = std::vector<std::string>;
 constexpr const char* kStrict = "handling=strict";
 constexpr const char* kLenient = "handling=lenient";
 
-class SearchTest : public GatewayTest {
+class SearchTest : public SearchFixture {
  protected:
-  // PUTs the official examples whose file names start with one of
-  // `prefixes` ("" for all), in file name order.
-  void load_examples(std::initializer_list<std::string_view> prefixes) {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(fixtures_dir() + "/r4-examples")) {
-      const std::string name = e.path().filename().string();
-      // AuditEvent is the gateway's own trail, not client data.
-      if (e.path().extension() != ".json" || name.starts_with("AuditEvent-")) continue;
-      if (std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return name.starts_with(p); }))
-        files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    ASSERT_FALSE(files.empty());
-    for (const auto& path : files) put_text(read_file(path.string()));
-  }
-
-  void put_text(const std::string& text) {
-    auto v = fhir::json::parse(text);
-    ASSERT_TRUE(v.ok());
-    const std::string url = std::string(v->string_at("resourceType")) + "/" + std::string(v->string_at("id"));
-    auto r = client().put(url, text);
-    ASSERT_LT(r.status, 300) << url << ": " << r.body;
-  }
-
-  Value search(const std::string& query, const Headers& h = {}) {
-    auto r = client().get(query, h);
-    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
-    return r.json();
-  }
-
-  static std::string link(const Value& bundle, std::string_view relation) {
-    if (const auto* links = bundle.find("link"))
-      for (const auto& l : links->items())
-        if (l.string_at("relation") == relation) return std::string(l.string_at("url"));
-    return {};
-  }
-
   // "Type/id" of every entry with this search.mode, in the order sent.
   static Ids entries(const Value& bundle, std::string_view mode = "match") {
     Ids out;
