@@ -225,19 +225,21 @@ bool served_by_head(std::string_view code) { return code == "_id" || code == "_l
 
 class Planner {
  public:
-  explicit Planner(const SearchSpec& spec) : spec_(spec) {}
+  Planner(const SearchSpec& spec, bool count) : spec_(spec), count_(count) {}
 
   Result<SqlQuery> run() {
     if (spec_.types.empty()) return make_issue(err::kInternal, "A search needs at least one type");
     Frag all;
-    all.add("SELECT type, id FROM (");
+    all.add(count_ ? "SELECT count(*) FROM (" : "SELECT type, id FROM (");
     for (std::size_t i = 0; i < spec_.types.size(); ++i) {
       if (i > 0) all.add(" UNION ALL ");
       auto one = type_select(spec_.types[i]);
       if (!one) return one.take_issue();
       all.add(*one);
     }
-    all.add(") ORDER BY ");
+    all.add(")");
+    if (count_) return SqlQuery{std::move(all.sql), std::move(all.binds)};
+    all.add(" ORDER BY ");
     const auto* q = spec_.query;
     const std::size_t keys = q ? q->sort.size() : 0;
     for (std::size_t k = 0; k < keys; ++k) {
@@ -557,10 +559,13 @@ class Planner {
   }
 
   const SearchSpec& spec_;
+  const bool count_;
 };
 
 }  // namespace
 
-Result<SqlQuery> plan_search(const SearchSpec& spec) { return Planner(spec).run(); }
+Result<SqlQuery> plan_search(const SearchSpec& spec) { return Planner(spec, false).run(); }
+
+Result<SqlQuery> plan_count(const SearchSpec& spec) { return Planner(spec, true).run(); }
 
 }  // namespace fhir::store

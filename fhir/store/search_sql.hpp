@@ -37,5 +37,8 @@ struct SqlQuery {
 // Selects (type, id) rows. Errors: kInvalidParameter for a criterion the
 // planner cannot express (a sort on a composite).
 Result<SqlQuery> plan_search(const SearchSpec& spec);
+// The same search's number of matches, whatever spec.limit says: one row
+// with the count.
+Result<SqlQuery> plan_count(const SearchSpec& spec);
 
 }  // namespace fhir::store

@@ -8,13 +8,13 @@
 
 namespace fhir::store {
 
-Result<std::vector<SearchHit>> query_search(Connection& conn, const SearchSpec& spec) {
-  auto plan = plan_search(spec);
-  if (!plan) return plan.take_issue();
-  auto stmt = conn.prepare_dynamic(plan->sql);
+namespace {
+
+Result<Stmt> prepared(Connection& conn, const SqlQuery& plan) {
+  auto stmt = conn.prepare_dynamic(plan.sql);
   if (!stmt) return stmt.take_issue();
   int i = 1;
-  for (const SqlValue& v : plan->binds) {
+  for (const SqlValue& v : plan.binds) {
     std::visit(
         [&](const auto& x) {
           using X = std::decay_t<decltype(x)>;
@@ -26,6 +26,16 @@ Result<std::vector<SearchHit>> query_search(Connection& conn, const SearchSpec& 
         v);
     ++i;
   }
+  return stmt;
+}
+
+}  // namespace
+
+Result<std::vector<SearchHit>> query_search(Connection& conn, const SearchSpec& spec) {
+  auto plan = plan_search(spec);
+  if (!plan) return plan.take_issue();
+  auto stmt = prepared(conn, *plan);
+  if (!stmt) return stmt.take_issue();
   std::vector<SearchHit> hits;
   for (;;) {
     auto row = stmt->step();
@@ -33,6 +43,16 @@ Result<std::vector<SearchHit>> query_search(Connection& conn, const SearchSpec& 
     if (!*row) return hits;
     hits.push_back(SearchHit{stmt->text(0), stmt->text(1)});
   }
+}
+
+Result<std::int64_t> query_search_count(Connection& conn, const SearchSpec& spec) {
+  auto plan = plan_count(spec);
+  if (!plan) return plan.take_issue();
+  auto stmt = prepared(conn, *plan);
+  if (!stmt) return stmt.take_issue();
+  auto row = stmt->step();
+  if (!row) return row.take_issue();
+  return *row ? stmt->int64(0) : 0;
 }
 
 }  // namespace fhir::store

@@ -2,6 +2,7 @@
 // or the writer inside its group (conditional operations).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "fhir/core/result.hpp"
@@ -12,5 +13,6 @@ namespace fhir::store {
 class Connection;
 
 Result<std::vector<SearchHit>> query_search(Connection& conn, const SearchSpec& spec);
+Result<std::int64_t> query_search_count(Connection& conn, const SearchSpec& spec);
 
 }  // namespace fhir::store

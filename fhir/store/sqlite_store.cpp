@@ -56,6 +56,12 @@ class SqliteStore final : public Store {
     return query_search(lease->conn(), spec);
   }
 
+  Result<std::int64_t> count(const SearchSpec& spec) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_search_count(lease->conn(), spec);
+  }
+
   Result<std::optional<std::string>> read_meta(std::string_view key) override {
     auto lease = readers_.acquire();
     if (!lease) return lease.take_issue();

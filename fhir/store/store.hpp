@@ -156,6 +156,8 @@ class Store {
   virtual void write(WriteUnit unit, WriteDone done) = 0;
   // Matching current resources in result order (search.hpp, search_sql.cpp).
   virtual Result<std::vector<SearchHit>> search(const SearchSpec& spec) = 0;
+  // How many resources the search matches (spec.limit does not apply).
+  virtual Result<std::int64_t> count(const SearchSpec& spec) = 0;
   // A value the gateway keeps beside the data (store_meta), or nullopt.
   virtual Result<std::optional<std::string>> read_meta(std::string_view key) = 0;
   // The highest committed seq.

@@ -79,7 +79,7 @@ std::string searchset_bundle(const AppContext& app, const SearchRequest& r, cons
   bool first = true;
   append_bundle_link(out, first, "self", page_url(app, r, res, path, extra, res.offset));
   const bool paged = q.summary != Summary::count && res.count > 0;
-  if (paged && res.offset + res.count < res.total)
+  if (paged && res.offset + res.count < res.pageable)
     append_bundle_link(out, first, "next", page_url(app, r, res, path, extra, res.offset + res.count));
   if (paged && res.offset > 0)
     append_bundle_link(out, first, "previous",

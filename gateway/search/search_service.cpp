@@ -213,12 +213,24 @@ fhir::Result<SearchResult> run_search(const AppContext& app, const SearchRequest
     hits = std::make_shared<const std::vector<SearchHit>>(std::move(*found));
   }
   out.total = static_cast<std::int64_t>(hits->size());
+  out.pageable = out.total;
+  // More matches than a search pages through: the pages stop at the cap,
+  // the total stays exact.
+  if (out.total >= app.settings.search_max_results) {
+    auto spec = base_spec(app, request);
+    spec.query = &request.query;
+    auto n = app.store->count(spec);
+    if (!n) return n.take_issue();
+    out.total = *n;
+  }
   const bool entries = q.summary != fhir::search::Summary::count && out.count > 0;
-  if (!out.cursor && out.total > out.count && entries) out.cursor = app.results->put(key, hits);
+  if (!out.cursor && static_cast<std::int64_t>(hits->size()) > out.count && entries)
+    out.cursor = app.results->put(key, hits);
   if (!entries) return out;
 
-  const auto begin = std::min<std::int64_t>(out.offset, out.total);
-  const auto end = std::min<std::int64_t>(begin + out.count, out.total);
+  const auto paged = static_cast<std::int64_t>(hits->size());
+  const auto begin = std::min<std::int64_t>(out.offset, paged);
+  const auto end = std::min<std::int64_t>(begin + out.count, paged);
   std::vector<SearchHit> page(hits->begin() + begin, hits->begin() + end);
   auto recs = load(app, page);
   if (!recs) return recs.take_issue();

@@ -30,6 +30,7 @@ using RecordPtr = std::shared_ptr<const fhir::store::VersionRecord>;
 
 struct SearchResult {
   std::int64_t total = 0;   // every match, not only this page
+  std::int64_t pageable = 0;  // the first search_max_results of them, which pages reach
   std::int64_t offset = 0;  // of this page
   int count = 0;            // page size asked (after the server's cap)
   // Present when there are more pages: the cursor their links carry.

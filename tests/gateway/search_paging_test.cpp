@@ -291,6 +291,24 @@ TEST_F(SearchCursorExpiryTest, ExpiredSnapshotIsRecomputed) {
   EXPECT_FALSE(link(page, "previous").empty());
 }
 
+// A search pages through at most search_max_results matches; its total
+// still counts them all.
+class SearchResultCapTest : public SearchPagingTest {
+ protected:
+  void configure(gateway::Settings& s) override { s.search_max_results = 5; }
+};
+
+TEST_F(SearchResultCapTest, TotalIsExactAndPagesStopAtTheCap) {
+  for (int i = 0; i < 8; ++i) put_patient("c" + std::to_string(i), "Capped", "G" + std::to_string(i));
+  auto first = search("Patient?family=capped&_sort=given&_count=3");
+  EXPECT_EQ(total(first), "8");
+  EXPECT_EQ(ids(first), Ids({"c0", "c1", "c2"}));
+  auto second = search(link(first, "next"));
+  EXPECT_EQ(total(second), "8");
+  EXPECT_EQ(ids(second), Ids({"c3", "c4"}));
+  EXPECT_TRUE(link(second, "next").empty());
+}
+
 // --- _total, _summary, _elements ---------------------------------------------
 
 TEST_F(SearchPagingTest, TotalNoneAndSummaryCount) {
