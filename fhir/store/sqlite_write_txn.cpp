@@ -31,43 +31,6 @@ constexpr std::string_view kSetMetaSql =
     "INSERT INTO store_meta (key, value) VALUES (?1, ?2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
-// Driven from the token index (ix_token's key), never by walking
-// every resource of the type: a conditional lookup costs the same on a
-// large store as on a small one. Deleted resources have no token rows.
-// Built from fixed fragments; every value is bound, in text order.
-struct FindQuery {
-  std::string sql;
-  std::vector<std::string_view> binds;
-};
-
-void add_token_filter(FindQuery& f, const std::string& alias, const TokenQuery& q) {
-  f.sql += " AND " + alias + ".param = ?";
-  f.binds.push_back(q.param);
-  if (q.code) {
-    f.sql += " AND " + alias + ".code = ?";
-    f.binds.push_back(*q.code);
-  }
-  if (q.system) {
-    f.sql += " AND " + alias + ".system = ?";
-    f.binds.push_back(*q.system);
-  }
-}
-
-FindQuery find_query(std::string_view type, const std::vector<TokenQuery>& all_of) {
-  FindQuery f;
-  f.sql = "SELECT DISTINCT t0.id FROM ix_token t0";
-  for (std::size_t i = 1; i < all_of.size(); ++i) {
-    std::string t = "t" + std::to_string(i);
-    f.sql += " JOIN ix_token " + t + " ON " + t + ".type = t0.type AND " + t + ".id = t0.id";
-    add_token_filter(f, t, all_of[i]);
-  }
-  f.sql += " WHERE t0.type = ?";
-  f.binds.push_back(type);
-  add_token_filter(f, "t0", all_of[0]);
-  f.sql += " ORDER BY t0.id LIMIT ?";
-  return f;
-}
-
 bool known_method(std::string_view m) {
   return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE";
 }
@@ -153,25 +116,6 @@ Status SqliteWriteTxn::insert(const NewVersion& v, std::int64_t& seq) {
     if (auto st = stmt->run(); !st) return st;
   }
   return ok_status();
-}
-
-Result<std::vector<std::string>> SqliteWriteTxn::find(std::string_view type,
-                                                      const std::vector<TokenQuery>& all_of,
-                                                      int limit) {
-  if (all_of.empty()) return make_issue(err::kInternal, "find needs at least one token query");
-  FindQuery f = find_query(type, all_of);
-  auto stmt = conn_.prepare(f.sql);
-  if (!stmt) return stmt.take_issue();
-  int i = 1;
-  for (std::string_view b : f.binds) stmt->bind(i++, b);
-  stmt->bind(i, std::int64_t{limit});
-  std::vector<std::string> ids;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.take_issue();
-    if (!*row) return ids;
-    ids.push_back(stmt->text(0));
-  }
 }
 
 Result<std::vector<VersionRecord>> SqliteWriteTxn::heads_after(std::string_view type, std::string_view id,

@@ -29,9 +29,6 @@ class SqliteWriteTxn final : public WriteTxn {
   // Whether an append failed since the last call (and resets it): the
   // writer then rolls the unit back whatever the unit returned.
   bool take_append_failure() { return std::exchange(append_failed_, false); }
-  Result<std::vector<std::string>> find(std::string_view type,
-                                        const std::vector<TokenQuery>& all_of,
-                                        int limit) override;
   Result<std::vector<VersionRecord>> heads_after(std::string_view type, std::string_view id,
                                                  int limit) override;
   Result<std::vector<SearchHit>> search(const SearchSpec& spec) override;

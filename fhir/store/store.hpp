@@ -37,14 +37,6 @@ struct VersionRecord {
   std::string json;    // the resource with meta stamped; empty when deleted
 };
 
-// A token search: system and code each optional (FHIR's sys|code, |code,
-// code and sys| forms); an absent system matches any, "" matches none set.
-struct TokenQuery {
-  std::string param;
-  std::optional<std::string> system;
-  std::optional<std::string> code;
-};
-
 // What a write unit appends. The unit has already stamped meta into json.
 struct NewVersion {
   std::string type;
@@ -116,11 +108,6 @@ class WriteTxn {
                                                        std::int64_t version) = 0;
   // Appends a version; assigns and returns its seq. version must be head+1.
   virtual Result<std::int64_t> append(const NewVersion& v) = 0;
-  // Ids of current (not deleted) resources of type matching every query,
-  // at most limit of them; sees earlier units of the group.
-  virtual Result<std::vector<std::string>> find(std::string_view type,
-                                                const std::vector<TokenQuery>& all_of,
-                                                int limit) = 0;
   // A search as the transaction sees it (conditional operations).
   virtual Result<std::vector<SearchHit>> search(const SearchSpec& spec) = 0;
   // Current versions of every resource in (type, id) order after the

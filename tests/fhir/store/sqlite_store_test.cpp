@@ -6,6 +6,7 @@
 
 #include <stdlib.h>  // mkdtemp
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -21,10 +22,13 @@
 
 #include "fhir/core/clock.hpp"
 #include "fhir/core/errors.hpp"
+#include "fhir/core/query.hpp"
+#include "fhir/search/query_parser.hpp"
 #include "fhir/store/sqlite_connection.hpp"
 #include "fhir/store/sqlite_migrations.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "fhir/store/store.hpp"
+#include "tests/fhir/search/r4_definitions.hpp"
 
 namespace fhir::store {
 namespace {
@@ -383,19 +387,41 @@ TEST_F(SqliteStoreTest, UnitSeesEarlierUnitsOfItsGroupAndReadersDoNot) {
   EXPECT_EQ((*head)->version, 2);
 }
 
-// --- WriteTxn::find: the token index behind conditional operations ---------
+// --- WriteTxn::search: the index behind conditional operations ------------
 
 // The next version of type/id with these token index rows.
 WriteUnit put_tokens(std::string type, std::string id, std::vector<TokenEntry> tokens) {
   return put(std::move(type), std::move(id), nullptr, {}, std::move(tokens));
 }
 
-TokenQuery token(std::string param, std::optional<std::string> system, std::optional<std::string> code) {
-  TokenQuery q;
-  q.param = std::move(param);
-  q.system = std::move(system);
-  q.code = std::move(code);
-  return q;
+// One token criterion in R4's forms: sys|code, code (any system), |code
+// (no system), sys| (any code).
+std::string token(const std::string& param, std::optional<std::string> system, std::optional<std::string> code) {
+  std::string value = system ? *system + "|" : "";
+  return param + "=" + value + code.value_or("");
+}
+
+// The ids a search finds inside a write unit, sorted.
+Result<std::vector<std::string>> search_in(WriteTxn& tx, const std::string& type,
+                                           const std::vector<std::string>& criteria, int limit) {
+  std::string text;
+  for (const auto& c : criteria) text += (text.empty() ? "" : "&") + c;
+  auto params = fhir::parse_query(text);
+  if (!params) return make_issue(err::kInternal, "bad test query");
+  auto q = fhir::search::parse_search(*fhir::search::test::r4_params(), type, *params,
+                                      fhir::search::Handling::strict);
+  if (!q) return q.take_issue();
+  SearchSpec spec;
+  spec.types = {type};
+  spec.query = &*q;
+  spec.params = fhir::search::test::r4_params();
+  spec.limit = limit;
+  auto hits = tx.search(spec);
+  if (!hits) return hits.take_issue();
+  std::vector<std::string> ids;
+  for (auto& h : *hits) ids.push_back(std::move(h.id));
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 class FindTest : public SqliteStoreTest {
@@ -409,14 +435,14 @@ class FindTest : public SqliteStoreTest {
                                                {{"identifier", "sys1", "c2"}, {"identifier", "sys2", "c1"}}))
                     .ok());
     ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "c", {{"identifier", "", "c1"}})).ok());
-    ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "d", {{"code", "sys1", "c1"}})).ok());
+    ASSERT_TRUE(write_sync(*store_, put_tokens("Patient", "d", {{"language", "sys1", "c1"}})).ok());
     ASSERT_TRUE(write_sync(*store_, put_tokens("Observation", "o", {{"identifier", "sys1", "c1"}})).ok());
   }
   // Ids found inside a write unit.
-  std::vector<std::string> find(const std::string& type, std::vector<TokenQuery> all_of, int limit = 10) {
+  std::vector<std::string> find(const std::string& type, std::vector<std::string> all_of, int limit = 10) {
     std::vector<std::string> out;
     Status st = write_sync(*store_, [&](WriteTxn& tx) -> Status {
-      auto ids = tx.find(type, all_of, limit);
+      auto ids = search_in(tx, type, all_of, limit);
       if (!ids) return ids.take_issue();
       out = std::move(*ids);
       return ok_status();
@@ -436,7 +462,7 @@ TEST_F(FindTest, MatchesParamSystemAndCode) {
   // |code: only values without a system.
   EXPECT_EQ(find("Patient", {token("identifier", "", "c1")}), (Ids{"c"}));
   // The parameter and the type must match too.
-  EXPECT_EQ(find("Patient", {token("code", "sys1", "c1")}), (Ids{"d"}));
+  EXPECT_EQ(find("Patient", {token("language", "sys1", "c1")}), (Ids{"d"}));
   EXPECT_EQ(find("Observation", {token("identifier", "sys1", "c1")}), (Ids{"o"}));
   EXPECT_TRUE(find("Group", {token("identifier", "sys1", "c1")}).empty());
   EXPECT_TRUE(find("Patient", {token("identifier", "sys1", "c9")}).empty());
@@ -505,7 +531,7 @@ TEST_F(FindTest, SeesEarlierUnitsOfItsGroupAndRolledBackUnitsLeaveNoRows) {
   });
   std::vector<std::string> seen;
   auto second = write_async(*store_, [&](WriteTxn& tx) -> Status {
-    auto ids = tx.find("Patient", {token("identifier", "sys4", "c4")}, 10);
+    auto ids = search_in(tx, "Patient", {token("identifier", "sys4", "c4")}, 10);
     if (!ids) return ids.take_issue();
     seen = *ids;
     return ok_status();
