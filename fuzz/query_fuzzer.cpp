@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fhir/core/query.hpp"
+#include "fhir/json/parse.hpp"
 #include "fhir/search/query_canonical.hpp"
 #include "fhir/search/query_parser.hpp"
 #include "fhir/search/search_params.hpp"
@@ -20,6 +21,7 @@
 namespace {
 std::shared_ptr<const profiles::TypeModel> g_model;  // loaded once, read-only
 std::shared_ptr<const fhir::search::SearchParams> g_params;
+gateway::WriteContext g_ctx;
 
 void check_percent_coding(std::string_view s) {
   std::string encoded = fhir::percent_encode(s);
@@ -35,6 +37,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   auto params = fhir::search::SearchParams::load(carebridge::fuzz::source_path("fhir/r4/search-parameters.json"));
   CAREBRIDGE_FUZZ_CHECK(params.ok(), "the R4 search parameters load");
   g_params = *params;
+  g_ctx.search = g_params.get();
   return 0;
 }
 
@@ -59,14 +62,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     CAREBRIDGE_FUZZ_CHECK(reparsed && *reparsed == *params, "parse_query round-trips");
   }
 
-  auto criteria = gateway::parse_criteria(type, query);
+  auto criteria = gateway::parse_criteria(g_ctx, type, query);
   if (criteria) {
-    CAREBRIDGE_FUZZ_CHECK(criteria->id || !criteria->tokens.empty(), "criteria are never empty");
-    (void)gateway::criteria_match(*criteria, "example", {});
+    CAREBRIDGE_FUZZ_CHECK(!criteria->query.criteria.empty(), "criteria are never empty");
+    if (g_model->is_resource_type(type)) {
+      // The in-memory matcher takes any criteria the parser accepts.
+      auto resource = fhir::json::parse(R"({"resourceType":")" + std::string(type) + R"(","id":"example"})");
+      if (resource) (void)gateway::criteria_match(g_ctx, *criteria, *resource, 0);
+    }
   } else {
     CAREBRIDGE_FUZZ_CHECK(criteria.issue().http_status == 400, "bad criteria are a 400");
   }
-  (void)gateway::parse_conditional_url(input);
+  (void)gateway::parse_conditional_url(g_ctx, input);
 
   if (params) {
     // The router has checked the type: a real one, or "" for system level.
