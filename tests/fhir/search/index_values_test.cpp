@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <map>
 
@@ -248,39 +247,18 @@ TEST_F(IndexValuesTest, EveryR4ExampleIndexesCleanly) {
   std::printf("[ examples  ] %zu resources, %zu rows\n", examples.size(), rows);
 }
 
-TEST_F(IndexValuesTest, EverySyntheaResourceIndexesCleanlyAndFast) {
+// Extraction cost is measured by the ingest benchmark (bench/run), not
+// here: a timed unit test fails on a loaded or instrumented machine.
+TEST_F(IndexValuesTest, EverySyntheaResourceIndexesCleanly) {
   auto resources = load_synthea_resources();
   ASSERT_GT(resources.size(), 1000u);
-  for (const auto& r : resources) {
-    for (const auto& i : extract_index_values(*params_, r).issues)
-      ADD_FAILURE() << describe(r) << ": " << i.diagnostics << " [" << i.expression << "]";
-  }
-
-  // Per-write cost: every Synthea Observation, indexed repeatedly.
-  std::vector<const json::Value*> observations;
-  for (const auto& r : resources)
-    if (r.string_at("resourceType") == "Observation") observations.push_back(&r);
-  ASSERT_FALSE(observations.empty());
-  constexpr int kRounds = 50;
   std::size_t rows = 0;
-  auto start = std::chrono::steady_clock::now();
-  for (int k = 0; k < kRounds; ++k)
-    for (const json::Value* o : observations) rows += extract_index_values(*params_, *o).tokens.size();
-  double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-              (kRounds * static_cast<double>(observations.size()));
-  std::size_t all = 0;
-  start = std::chrono::steady_clock::now();
-  for (const auto& r : resources) all += extract_index_values(*params_, r).tokens.size();
-  double all_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-                  static_cast<double>(resources.size());
-  std::printf("[ timing    ] Observation: %.1f us each (%zu params); any Synthea resource: %.1f us each (%zu)\n", us,
-              params_->for_type("Observation").size(), all_us, resources.size());
-  RecordProperty("observation_us", std::to_string(us));
-  EXPECT_GT(rows + all, 0u);
-  // Generous: the target is well under 50 us in an optimised build; this
-  // only catches a regression by an order of magnitude (sanitizer builds
-  // included).
-  EXPECT_LT(us, 1000.0);
+  for (const auto& r : resources) {
+    IndexValues x = extract_index_values(*params_, r);
+    for (const auto& i : x.issues) ADD_FAILURE() << describe(r) << ": " << i.diagnostics << " [" << i.expression << "]";
+    rows += x.tokens.size();
+  }
+  EXPECT_GT(rows, resources.size());
 }
 
 }  // namespace
