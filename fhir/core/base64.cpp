@@ -2,6 +2,21 @@
 
 namespace fhir {
 
+namespace {
+
+constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+int url_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  return -1;
+}
+
+}  // namespace
+
 std::optional<std::string> base64_decode(std::string_view s) {
   auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -31,6 +46,44 @@ std::optional<std::string> base64_decode(std::string_view s) {
     }
   }
   if (padding > 2 || bits >= 6) return std::nullopt;
+  return out;
+}
+
+std::string base64url_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : bytes) {
+    buffer = (buffer << 8) | static_cast<unsigned char>(c);
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kUrlAlphabet[(buffer >> bits) & 0x3F];
+    }
+  }
+  if (bits > 0) out += kUrlAlphabet[(buffer << (6 - bits)) & 0x3F];
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view s) {
+  // One leftover character carries 6 bits: not even one byte.
+  if (s.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(s.size() * 3 / 4);
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : s) {
+    int v = url_value(c);
+    if (v < 0) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  if ((buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
   return out;
 }
 

@@ -28,6 +28,9 @@ inline constexpr ErrorDef kInvalidId{"invalid-id", 400, "value", Severity::error
 inline constexpr ErrorDef kMissingId{"missing-id", 400, "required", Severity::error};
 inline constexpr ErrorDef kInvalidParameter{"invalid-parameter", 400, "invalid", Severity::error};
 inline constexpr ErrorDef kInvalidRequest{"invalid-request", 400, "invalid", Severity::error};
+// 401. IssueType "unknown" is R4's word for "the proffered token is
+// unacceptable" (a bad signature, algorithm or format).
+inline constexpr ErrorDef kInvalidToken{"invalid-token", 401, "unknown", Severity::error};
 // 404 / 405 / 406 / 409 / 410 / 412 / 413 / 415
 inline constexpr ErrorDef kUnknownType{"unknown-type", 404, "not-supported", Severity::error};
 inline constexpr ErrorDef kNotFound{"not-found", 404, "not-found", Severity::error};
