@@ -1,24 +1,10 @@
 #include "tests/support/gateway_fixture.hpp"
 
-#include <random>
-
 #include "gateway/app/runtime.hpp"
 #include "gateway/http/http_server.hpp"
 #include "tests/support/fixture_paths.hpp"
 
 namespace carebridge::test {
-namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = fs::temp_directory_path() / ("carebridge-test-" + std::to_string(rd()) + std::to_string(rd()));
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 RunningGateway::RunningGateway(const gateway::Settings& settings, const fhir::Clock* clock) {
   auto rt = gateway::Runtime::open(settings, clock);

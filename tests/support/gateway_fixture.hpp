@@ -10,6 +10,7 @@
 
 #include "fhir/core/clock.hpp"
 #include "gateway/config/settings.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_client.hpp"
 
 namespace gateway {
@@ -18,17 +19,6 @@ class Runtime;
 }  // namespace gateway
 
 namespace carebridge::test {
-
-// A fresh temp directory, removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A running in-process gateway.
 class RunningGateway {

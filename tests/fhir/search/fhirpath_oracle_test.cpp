@@ -32,31 +32,26 @@
 #include "fhir/search/search_params.hpp"
 #include "tests/fhir/search/r4_definitions.hpp"
 #include "tests/support/fixture_paths.hpp"
+#include "tests/support/node_oracle.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fhir::search {
 namespace {
 
 namespace fs = std::filesystem;
+using carebridge::test::command_works;
+using carebridge::test::oracle_dir;
+using carebridge::test::shell_quoted;
+using carebridge::test::TempDir;
 
-std::string oracle_dir() {
-  const char* env = std::getenv("CAREBRIDGE_ORACLE_DIR");
-  return env != nullptr && *env != '\0' ? env : CAREBRIDGE_ORACLE_DIR;
-}
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-bool command_works(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
 
 // node_modules is gitignored: the first run installs the pinned package.
 bool ensure_oracle(std::string& why) {
   fs::path pkg = fs::path(oracle_dir()) / "node_modules" / "fhirpath" / "package.json";
   if (fs::exists(pkg) && carebridge::test::read_file(pkg.string()).find("\"version\": \"4.9.1\"") != std::string::npos)
     return true;
-  std::string cmd = "npm ci --ignore-scripts --no-audit --no-fund --prefix " + quoted(oracle_dir());
+  std::string cmd = "npm ci --ignore-scripts --no-audit --no-fund --prefix " + shell_quoted(oracle_dir());
   if (std::system((cmd + " >&2").c_str()) != 0) {
     why = "`" + cmd + "` failed";
     return false;
@@ -119,21 +114,6 @@ Values canonical(const fhirpath::Collection& c) {
   return out;
 }
 
-// A fresh directory for the oracle's input and output, removed however the
-// test ends.
-struct TempDir {
-  TempDir()
-      : path(fs::temp_directory_path() /
-             ("fhirpath_oracle_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
-
 struct Task {
   std::string expression;
   std::string resource;  // "Observation/abc (file)"
@@ -178,7 +158,7 @@ TEST(FhirpathOracleTest, AgreesWithFhirpathJs) {
   auto resources = sample_resources();
   ASSERT_GT(resources.size(), 2500u);
   TempDir tmp;
-  const fs::path& dir = tmp.path;
+  const fs::path& dir = tmp.path();
   std::vector<Task> tasks;
   {
     std::ofstream in(dir / "in.jsonl", std::ios::binary);
@@ -205,8 +185,8 @@ TEST(FhirpathOracleTest, AgreesWithFhirpathJs) {
       }
     }
   }
-  std::string cmd = "node " + quoted(oracle_dir() + "/fhirpath_eval.cjs") + " < " + quoted((dir / "in.jsonl").string()) +
-                    " > " + quoted((dir / "out.jsonl").string());
+  std::string cmd = "node " + shell_quoted(oracle_dir() + "/fhirpath_eval.cjs") + " < " + shell_quoted((dir / "in.jsonl").string()) +
+                    " > " + shell_quoted((dir / "out.jsonl").string());
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
 
   std::istringstream lines(carebridge::test::read_file((dir / "out.jsonl").string()));

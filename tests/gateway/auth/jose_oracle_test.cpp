@@ -23,40 +23,20 @@
 #include "gateway/auth/signing_key_file.hpp"
 #include "tests/gateway/auth/test_keys.hpp"
 #include "tests/support/fixture_paths.hpp"
+#include "tests/support/node_oracle.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace gateway::auth {
 namespace {
 
 namespace fs = std::filesystem;
+using carebridge::test::command_works;
+using carebridge::test::oracle_dir;
+using carebridge::test::shell_quoted;
+using carebridge::test::TempDir;
 using fhir::json::Value;
 
-std::string oracle_dir() {
-  const char* env = std::getenv("CAREBRIDGE_ORACLE_DIR");
-  return env != nullptr && *env != '\0' ? env : CAREBRIDGE_ORACLE_DIR;
-}
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-bool command_works(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
-
-// A fresh directory for the keys and the oracle's files, removed however
-// the test ends.
-struct TempDir {
-  TempDir()
-      : path(fs::temp_directory_path() /
-             ("jose_oracle_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
 
 Value claims() {
   auto v = fhir::json::parse(R"({"iss":"client-1","sub":"client-1","aud":"https://carebridge.example/auth/token",)"
@@ -82,7 +62,7 @@ TEST(JoseOracleTest, AgreesWithNodeCrypto) {
   Value request = Value::make_object();
   Value& list = request.set("cases", Value::make_array());
   for (const Case& c : cases) {
-    std::string pem = (tmp.path / (std::string(c.name) + ".pem")).string();
+    std::string pem = (tmp.path() / (std::string(c.name) + ".pem")).string();
     auto saved = save_signing_key(*c.key, pem);
     ASSERT_TRUE(saved.ok()) << saved.issue().diagnostics;
     auto jwk = public_jwk(c.key->public_key());
@@ -107,10 +87,10 @@ TEST(JoseOracleTest, AgreesWithNodeCrypto) {
     tokens.set("tampered", Value::make_string(tampered));
     tokens.set("wrong_key", Value::make_string(*wrong_key));
   }
-  fs::path in = tmp.path / "request.json", out = tmp.path / "reply.json";
+  fs::path in = tmp.path() / "request.json", out = tmp.path() / "reply.json";
   std::ofstream(in, std::ios::binary) << fhir::json::write(request);
-  std::string cmd = "node " + quoted(oracle_dir() + "/jose_oracle.cjs") + " " + quoted(in.string()) + " > " +
-                    quoted(out.string());
+  std::string cmd = "node " + shell_quoted(oracle_dir() + "/jose_oracle.cjs") + " " + shell_quoted(in.string()) + " > " +
+                    shell_quoted(out.string());
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   auto reply = fhir::json::parse(carebridge::test::read_file(out.string()));
   ASSERT_TRUE(reply.ok()) << reply.issue().diagnostics;
