@@ -130,10 +130,27 @@ CREATE TABLE ix_composite (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Step 4: the registry of client systems (SMART Backend Services). A
+// revoked client keeps its row (revoked_ms set): its id is never reused,
+// so audit records naming it stay unambiguous.
+constexpr std::string_view kClients = R"sql(
+CREATE TABLE client (
+  id            TEXT    NOT NULL PRIMARY KEY,
+  role          TEXT    NOT NULL,
+  organization  TEXT    NOT NULL,
+  scopes        TEXT    NOT NULL,
+  jwks          TEXT    NOT NULL,
+  part2_program INTEGER NOT NULL CHECK (part2_program IN (0, 1)),
+  created_ms    INTEGER NOT NULL,
+  revoked_ms    INTEGER
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
     Migration{3, kSearchIndex},
+    Migration{4, kClients},
 };
 
 struct SchemaStamp {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "fhir/core/errors.hpp"
+#include "fhir/store/sqlite_clients.hpp"
 #include "fhir/store/sqlite_connection.hpp"
 #include "fhir/store/sqlite_error.hpp"
 #include "fhir/store/sqlite_migrations.hpp"
@@ -60,6 +61,18 @@ class SqliteStore final : public Store {
     auto lease = readers_.acquire();
     if (!lease) return lease.take_issue();
     return query_search_count(lease->conn(), spec);
+  }
+
+  Result<std::optional<ClientRecord>> read_client(std::string_view id) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_client(lease->conn(), id);
+  }
+
+  Result<std::vector<ClientRecord>> list_clients() override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_clients(lease->conn());
   }
 
   Result<std::optional<std::string>> read_meta(std::string_view key) override {

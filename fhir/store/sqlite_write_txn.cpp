@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fhir/core/errors.hpp"
+#include "fhir/store/sqlite_clients.hpp"
 #include "fhir/store/sqlite_connection.hpp"
 #include "fhir/store/sqlite_index_writer.hpp"
 #include "fhir/store/sqlite_queries.hpp"
@@ -138,6 +139,12 @@ Status SqliteWriteTxn::set_meta(std::string_view key, std::string_view value) {
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, key).bind(2, value);
   return stmt->run();
+}
+
+Status SqliteWriteTxn::add_client(const ClientRecord& c) { return insert_client(conn_, c); }
+
+Status SqliteWriteTxn::revoke_client(std::string_view id, std::int64_t now_ms) {
+  return update_client_revoked(conn_, id, now_ms);
 }
 
 std::int64_t SqliteWriteTxn::now_ms() {

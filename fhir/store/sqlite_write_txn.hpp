@@ -35,6 +35,8 @@ class SqliteWriteTxn final : public WriteTxn {
   Status clear_index() override;
   Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) override;
   Status set_meta(std::string_view key, std::string_view value) override;
+  Status add_client(const ClientRecord& c) override;
+  Status revoke_client(std::string_view id, std::int64_t now_ms) override;
   std::int64_t now_ms() override;
 
  private:

@@ -96,6 +96,19 @@ struct SearchHit {
   std::string id;
 };
 
+// A registered client system (SMART Backend Services). The store keeps it;
+// what the fields mean (roles, scopes, keys) is the gateway's business.
+struct ClientRecord {
+  std::string id;
+  std::string role;          // source, partner, compliance, care-manager, admin
+  std::string organization;  // "Organization/ID" the client acts for
+  std::string scopes;        // allowed scopes, space-separated
+  std::string jwks;          // its public keys (a JWKS document), "" if none yet
+  bool part2_program = false;  // a 42 CFR Part 2 program: its data is labeled so
+  std::int64_t created_ms = 0;
+  std::optional<std::int64_t> revoked_ms;  // set once revoked
+};
+
 // The writer's view inside a group transaction. Valid only during the unit.
 class WriteTxn {
  public:
@@ -118,6 +131,10 @@ class WriteTxn {
   virtual Status clear_index() = 0;
   virtual Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) = 0;
   virtual Status set_meta(std::string_view key, std::string_view value) = 0;
+  // Registers a client. Errors: kConflict when the id exists (revoked too).
+  virtual Status add_client(const ClientRecord& c) = 0;
+  // Marks a client revoked at now_ms. Errors: kNotFound.
+  virtual Status revoke_client(std::string_view id, std::int64_t now_ms) = 0;
   // The commit timestamp to stamp into lastUpdated: from the injected clock,
   // never decreasing, so lastUpdated order follows seq order.
   virtual std::int64_t now_ms() = 0;
@@ -145,6 +162,9 @@ class Store {
   virtual Result<std::vector<SearchHit>> search(const SearchSpec& spec) = 0;
   // How many resources the search matches (spec.limit does not apply).
   virtual Result<std::int64_t> count(const SearchSpec& spec) = 0;
+  // The registered clients, by id.
+  virtual Result<std::optional<ClientRecord>> read_client(std::string_view id) = 0;
+  virtual Result<std::vector<ClientRecord>> list_clients() = 0;
   // A value the gateway keeps beside the data (store_meta), or nullopt.
   virtual Result<std::optional<std::string>> read_meta(std::string_view key) = 0;
   // The highest committed seq.

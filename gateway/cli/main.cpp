@@ -2,6 +2,8 @@
 // forms exactly:
 //   carebridge serve --listen HOST:PORT --db PATH [--config FILE]
 //   carebridge import --db PATH [--client ID] FILE_OR_DIR...
+//   carebridge client add --db PATH --id ID --role ROLE --organization Organization/ID
+//                         [--scopes "..."] [--jwks FILE] [--part2-program]
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -21,6 +23,12 @@ void print_help() {
       "  carebridge import --db PATH [--client ID] FILE_OR_DIR...\n"
       "      Load JSON resources and transaction/batch Bundles, each file in one\n"
       "      transaction (also while a server runs on the store).\n"
+      "  carebridge client add --db PATH --id ID --role ROLE --organization Organization/ID\n"
+      "                        [--scopes \"system/*.rs ...\"] [--jwks FILE] [--part2-program]\n"
+      "  carebridge client list --db PATH\n"
+      "  carebridge client revoke --db PATH --id ID\n"
+      "      The registry of client systems (roles: source, partner, compliance,\n"
+      "      care-manager, admin), also while a server runs on the store.\n"
       "  carebridge --help\n\n"
       "Settings (flags over CAREBRIDGE_* environment over the config file):\n%s",
       CAREBRIDGE_VERSION, gateway::settings_help().c_str());
@@ -44,6 +52,7 @@ int main(int argc, char** argv) {
   }
   if (command == "serve") return gateway::serve_command(args);
   if (command == "import") return gateway::import_command(args);
+  if (command == "client") return gateway::client_command(args);
   std::fprintf(stderr, "carebridge: unknown command '%s' (try --help)\n", command.c_str());
   return 2;
 }

@@ -1,0 +1,71 @@
+#include "fhir/store/sqlite_clients.hpp"
+
+#include "fhir/core/errors.hpp"
+#include "fhir/store/sqlite_connection.hpp"
+
+namespace fhir::store {
+namespace {
+
+#define CAREBRIDGE_CLIENT_COLUMNS "id, role, organization, scopes, jwks, part2_program, created_ms, revoked_ms"
+
+ClientRecord read_client(const Stmt& s) {
+  ClientRecord c;
+  c.id = s.text(0);
+  c.role = s.text(1);
+  c.organization = s.text(2);
+  c.scopes = s.text(3);
+  c.jwks = s.text(4);
+  c.part2_program = s.int64(5) != 0;
+  c.created_ms = s.int64(6);
+  if (!s.is_null(7)) c.revoked_ms = s.int64(7);
+  return c;
+}
+
+}  // namespace
+
+Result<std::optional<ClientRecord>> query_client(Connection& conn, std::string_view id) {
+  auto stmt = conn.prepare("SELECT " CAREBRIDGE_CLIENT_COLUMNS " FROM client WHERE id = ?1");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, id);
+  auto row = stmt->step();
+  if (!row) return row.take_issue();
+  if (!*row) return std::optional<ClientRecord>();
+  return std::optional<ClientRecord>(read_client(*stmt));
+}
+
+Result<std::vector<ClientRecord>> query_clients(Connection& conn) {
+  auto stmt = conn.prepare("SELECT " CAREBRIDGE_CLIENT_COLUMNS " FROM client ORDER BY id");
+  if (!stmt) return stmt.take_issue();
+  std::vector<ClientRecord> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.take_issue();
+    if (!*row) return out;
+    out.push_back(read_client(*stmt));
+  }
+}
+
+Status insert_client(Connection& conn, const ClientRecord& c) {
+  auto existing = query_client(conn, c.id);
+  if (!existing) return existing.take_issue();
+  if (*existing) return make_issue(err::kConflict, "A client with this id is already registered");
+  auto stmt = conn.prepare("INSERT INTO client (" CAREBRIDGE_CLIENT_COLUMNS
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, c.id).bind(2, c.role).bind(3, c.organization).bind(4, c.scopes).bind(5, c.jwks);
+  stmt->bind(6, std::int64_t{c.part2_program ? 1 : 0}).bind(7, c.created_ms);
+  return stmt->run();
+}
+
+Status update_client_revoked(Connection& conn, std::string_view id, std::int64_t now_ms) {
+  auto existing = query_client(conn, id);
+  if (!existing) return existing.take_issue();
+  if (!*existing) return make_issue(err::kNotFound, "No client with this id");
+  if ((*existing)->revoked_ms) return ok_status();  // revoking twice changes nothing
+  auto stmt = conn.prepare("UPDATE client SET revoked_ms = ?2 WHERE id = ?1");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, id).bind(2, now_ms);
+  return stmt->run();
+}
+
+}  // namespace fhir::store

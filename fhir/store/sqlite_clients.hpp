@@ -1,0 +1,22 @@
+// The client registry table (sqlite_migrations.cpp step 4): reads on any
+// connection, writes on the writer's inside its transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "fhir/core/result.hpp"
+#include "fhir/store/store.hpp"
+
+namespace fhir::store {
+
+class Connection;
+
+Result<std::optional<ClientRecord>> query_client(Connection& conn, std::string_view id);
+Result<std::vector<ClientRecord>> query_clients(Connection& conn);
+Status insert_client(Connection& conn, const ClientRecord& c);
+Status update_client_revoked(Connection& conn, std::string_view id, std::int64_t now_ms);
+
+}  // namespace fhir::store

@@ -1,0 +1,153 @@
+// carebridge client add|list|revoke --db PATH ...: the registry of client
+// systems, kept in the store. Writes go through the store's writer, so
+// this works while a server runs on the same store file.
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "fhir/core/clock.hpp"
+#include "fhir/core/errors.hpp"
+#include "fhir/core/instant.hpp"
+#include "fhir/resource/resource.hpp"
+#include "fhir/store/sqlite_store.hpp"
+#include "gateway/auth/client_rules.hpp"
+#include "gateway/auth/jwk_set.hpp"
+#include "gateway/cli/commands.hpp"
+#include "gateway/config/settings_loader.hpp"
+
+namespace gateway {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: carebridge client add --db PATH --id ID --role ROLE --organization Organization/ID\n"
+    "                             [--scopes \"...\"] [--jwks FILE] [--part2-program]\n"
+    "       carebridge client list --db PATH\n"
+    "       carebridge client revoke --db PATH --id ID\n"
+    "roles: source, partner, compliance, care-manager, admin\n";
+
+int fail(const std::string& why) {
+  std::fprintf(stderr, "carebridge client: %s\n", why.c_str());
+  return 1;
+}
+
+fhir::Status write_sync(fhir::store::Store& store, fhir::store::WriteUnit unit) {
+  std::promise<fhir::Status> done;
+  auto result = done.get_future();
+  store.write(std::move(unit), [&done](fhir::Status st) { done.set_value(std::move(st)); });
+  return result.get();
+}
+
+struct AddArgs {
+  fhir::store::ClientRecord client;
+  std::string jwks_file;
+};
+
+// The flags after `add`; the message names what is wrong, never a key.
+fhir::Result<AddArgs> parse_add(const std::vector<std::string>& rest) {
+  AddArgs a;
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    const std::string& flag = rest[i];
+    if (flag == "--part2-program") {
+      a.client.part2_program = true;
+      continue;
+    }
+    if (i + 1 >= rest.size())
+      return fhir::make_issue(fhir::err::kInvalidParameter, flag + " needs a value");
+    const std::string& value = rest[++i];
+    if (flag == "--id") a.client.id = value;
+    else if (flag == "--role") a.client.role = value;
+    else if (flag == "--organization") a.client.organization = value;
+    else if (flag == "--scopes") a.client.scopes = value;
+    else if (flag == "--jwks") a.jwks_file = value;
+    else return fhir::make_issue(fhir::err::kInvalidParameter, "unknown option " + flag);
+  }
+  if (!fhir::is_valid_id(a.client.id))
+    return fhir::make_issue(fhir::err::kInvalidParameter, "--id must be 1-64 characters from A-Z a-z 0-9 - and .");
+  if (!auth::is_client_role(a.client.role))
+    return fhir::make_issue(fhir::err::kInvalidParameter,
+                            "--role must be source, partner, compliance, care-manager or admin");
+  if (!auth::is_organization_reference(a.client.organization))
+    return fhir::make_issue(fhir::err::kInvalidParameter, "--organization must be Organization/ID");
+  if (auto st = auth::check_scopes(a.client.scopes); !st) return st.take_issue();
+  return a;
+}
+
+// The JWKS file, checked: at least one key a client may sign with.
+fhir::Result<std::string> read_jwks(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fhir::make_issue(fhir::err::kInvalidParameter, "cannot read the --jwks file");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto set = auth::JwkSet::parse(text.str());
+  if (!set) return set.take_issue();
+  if (set->keys().empty())
+    return fhir::make_issue(fhir::err::kInvalidParameter, "the --jwks file has no RS384 or ES384 key");
+  return text.str();
+}
+
+int add(fhir::store::Store& store, const fhir::Clock& clock, const std::vector<std::string>& rest) {
+  auto a = parse_add(rest);
+  if (!a) return fail(a.issue().diagnostics);
+  if (!a->jwks_file.empty()) {
+    auto jwks = read_jwks(a->jwks_file);
+    if (!jwks) return fail(jwks.issue().diagnostics);
+    a->client.jwks = std::move(*jwks);
+  }
+  a->client.created_ms = clock.now_ms();
+  const fhir::store::ClientRecord& c = a->client;
+  auto st = write_sync(store, [&c](fhir::store::WriteTxn& tx) { return tx.add_client(c); });
+  if (!st) return fail(c.id + ": " + st.issue().diagnostics);
+  std::printf("client %s added (%s, %s)\n", c.id.c_str(), c.role.c_str(), c.organization.c_str());
+  return 0;
+}
+
+int list(fhir::store::Store& store) {
+  auto clients = store.list_clients();
+  if (!clients) return fail(clients.issue().diagnostics);
+  std::printf("id\trole\torganization\tstatus\tpart2\tkeys\tscopes\n");
+  for (const auto& c : *clients) {
+    std::string status = c.revoked_ms ? "revoked " + fhir::format_instant(*c.revoked_ms) : "active";
+    std::printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.id.c_str(), c.role.c_str(), c.organization.c_str(),
+                status.c_str(), c.part2_program ? "yes" : "no", c.jwks.empty() ? "none" : "jwks",
+                c.scopes.empty() ? "(role default)" : c.scopes.c_str());
+  }
+  return 0;
+}
+
+int revoke(fhir::store::Store& store, const fhir::Clock& clock, const std::vector<std::string>& rest) {
+  if (rest.size() != 2 || rest[0] != "--id") return fail("revoke takes --id ID");
+  const std::string id = rest[1];
+  const std::int64_t now = clock.now_ms();
+  auto st = write_sync(store, [&](fhir::store::WriteTxn& tx) { return tx.revoke_client(id, now); });
+  if (!st) return fail(id + ": " + st.issue().diagnostics);
+  std::printf("client %s revoked\n", id.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int client_command(const std::vector<std::string>& args) {
+  if (args.empty() || (args[0] != "add" && args[0] != "list" && args[0] != "revoke")) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  auto loaded = load_settings(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!loaded) return fail(loaded.issue().diagnostics);
+  if (loaded->settings.db_path.empty()) return fail("--db PATH is required");
+  fhir::SystemClock clock;
+  fhir::store::SqliteOptions options;
+  options.path = loaded->settings.db_path;
+  auto store = fhir::store::open_sqlite_store(options, clock);
+  if (!store) return fail(store.issue().diagnostics);
+  int code = 2;
+  if (args[0] == "add") code = add(**store, clock, loaded->rest);
+  else if (args[0] == "list") code = loaded->rest.empty() ? list(**store) : fail("list takes only --db");
+  else code = revoke(**store, clock, loaded->rest);
+  (*store)->close();
+  return code;
+}
+
+}  // namespace gateway

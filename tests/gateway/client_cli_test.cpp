@@ -1,0 +1,96 @@
+// carebridge client add|list|revoke: the registry of client systems, also
+// while a server runs on the same store. Outside checks rely on the add form.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <string>
+
+#include "fhir/json/write.hpp"
+#include "gateway/auth/jwk_export.hpp"
+#include "gateway/auth/signing_key.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_client.hpp"
+
+namespace carebridge::test {
+namespace {
+
+// A client's public key set, as a client would register it.
+std::string write_jwks(const std::filesystem::path& path, gateway::auth::KeyType type) {
+  auto key = gateway::auth::SigningKey::generate(type);
+  EXPECT_TRUE(key.ok());
+  auto jwk = gateway::auth::public_jwk(key->public_key());
+  EXPECT_TRUE(jwk.ok());
+  auto set = fhir::json::Value::make_object();
+  auto& keys = set.set("keys", fhir::json::Value::make_array());
+  keys.push_back(std::move(*jwk));
+  std::ofstream(path) << fhir::json::write(set);
+  return path.string();
+}
+
+TEST(ClientCliTest, AddListRevokeWhileAServerRuns) {
+  TempDir dir;
+  const std::string db = (dir.path() / "s.db").string();
+  ServerProcess server(db);
+  ASSERT_TRUE(server.started());
+  const std::string jwks = write_jwks(dir.path() / "ehr.jwks", gateway::auth::KeyType::ec_p384);
+  std::string out;
+  EXPECT_EQ(run_binary({"client", "add", "--db", db, "--id", "ehr-a", "--role", "source", "--organization",
+                        "Organization/org-a", "--scopes", "system/*.cruds", "--jwks", jwks, "--part2-program"},
+                       &out),
+            0)
+      << out;
+  const std::string rsa = write_jwks(dir.path() / "clinic.jwks", gateway::auth::KeyType::rsa);
+  EXPECT_EQ(run_binary({"client", "add", "--db", db, "--id", "clinic-b", "--role", "partner", "--organization",
+                        "Organization/org-b", "--jwks", rsa},
+                       &out),
+            0)
+      << out;
+  // A duplicate id is refused with a non-zero exit, whatever else it says.
+  EXPECT_NE(run_binary({"client", "add", "--db", db, "--id", "ehr-a", "--role", "partner", "--organization",
+                        "Organization/org-c"},
+                       &out),
+            0);
+  EXPECT_EQ(run_binary({"client", "revoke", "--db", db, "--id", "clinic-b"}, &out), 0) << out;
+  ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0) << out;
+  EXPECT_NE(out.find("ehr-a\tsource\tOrganization/org-a\tactive\tyes\tjwks\tsystem/*.cruds"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("clinic-b\tpartner\tOrganization/org-b\trevoked "), std::string::npos) << out;
+  // The server went on serving throughout.
+  EXPECT_EQ(TestClient(server.base_url()).get("metadata").status, 200);
+}
+
+TEST(ClientCliTest, BadRegistrationsAreRefused) {
+  TempDir dir;
+  const std::string db = (dir.path() / "s.db").string();
+  std::ofstream(dir.path() / "private.jwks")
+      << R"({"keys":[{"kty":"EC","crv":"P-384","x":"AAAA","y":"AAAA","d":"AAAA"}]})";
+  std::ofstream(dir.path() / "junk.jwks") << "not json";
+  const std::vector<std::vector<std::string>> bad = {
+      {"--id", "a", "--role", "superuser", "--organization", "Organization/o"},
+      {"--id", "a", "--role", "partner", "--organization", "Practitioner/o"},
+      {"--id", "a b", "--role", "partner", "--organization", "Organization/o"},
+      {"--id", "a", "--role", "partner", "--organization", "Organization/o", "--scopes", "patient/*.read"},
+      {"--id", "a", "--role", "partner", "--organization", "Organization/o", "--scopes", "system/*.srd"},
+      {"--id", "a", "--role", "partner", "--organization", "Organization/o", "--jwks",
+       (dir.path() / "private.jwks").string()},
+      {"--id", "a", "--role", "partner", "--organization", "Organization/o", "--jwks",
+       (dir.path() / "junk.jwks").string()},
+      {"--id", "a", "--role", "partner", "--organization", "Organization/o", "--jwks",
+       (dir.path() / "missing.jwks").string()},
+  };
+  for (const auto& flags : bad) {
+    std::vector<std::string> args = {"client", "add", "--db", db};
+    args.insert(args.end(), flags.begin(), flags.end());
+    std::string out;
+    EXPECT_NE(run_binary(args, &out), 0) << flags[3] << " " << flags.back();
+  }
+  std::string out;
+  ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0);
+  EXPECT_EQ(out.find("\na\t"), std::string::npos) << "nothing was registered:\n" << out;
+  EXPECT_NE(run_binary({"client", "revoke", "--db", db, "--id", "nobody"}, &out), 0);
+}
+
+}  // namespace
+}  // namespace carebridge::test
