@@ -16,6 +16,9 @@ class Store;
 namespace fhir::search {
 class SearchParams;
 }
+namespace gateway::auth {
+struct GatewayIdentity;
+}
 namespace profiles {
 class SummaryElements;
 class TypeModel;
@@ -40,6 +43,7 @@ struct AppContext {
   ReadCache* cache = nullptr;
   ResultCache* results = nullptr;  // search ids behind paging links
   std::shared_ptr<const profiles::SummaryElements> summaries;  // _summary and _elements
+  std::shared_ptr<const auth::GatewayIdentity> identity;  // signs access tokens
   WriteContext write;  // what the write pipeline needs, pointing into this context
   std::string capability_statement;  // generated from the route table at start-up
 };

@@ -1,5 +1,6 @@
 #include "gateway/app/runtime.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <future>
 
@@ -8,6 +9,7 @@
 #include "fhir/search/search_params.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "gateway/app/capability.hpp"
+#include "gateway/auth/gateway_identity.hpp"
 #include "gateway/storage/change_follower.hpp"
 #include "gateway/search/result_cache.hpp"
 #include "gateway/storage/read_cache.hpp"
@@ -76,6 +78,12 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->store_ = std::move(*store);
   rt->app_.store = rt->store_.get();
   if (auto st = ensure_index(*rt->store_, rt->app_.write); !st) return st.take_issue();
+  auto identity = auth::load_gateway_identity(settings.db_path, settings.signing_key_file, settings.base_url);
+  if (!identity) return identity.take_issue();
+  // The path only: never key material.
+  if (identity->generated)
+    std::fprintf(stderr, "generated the gateway's signing key at %s (mode 0600)\n", identity->key_path.c_str());
+  rt->app_.identity = std::make_shared<const auth::GatewayIdentity>(std::move(*identity));
   rt->storage_ = std::make_unique<StoragePool>(settings.storage_threads);
   rt->app_.storage = rt->storage_.get();
   rt->cache_ = std::make_unique<ReadCache>(settings.read_cache_mb << 20);

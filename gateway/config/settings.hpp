@@ -13,6 +13,9 @@ struct Settings {
   std::string db_path;                    // the SQLite store file
   std::string base_url;      // public base URL; empty: http://<bound address>
   std::string share_dir;     // spec definitions and code tables; empty: beside the binary
+  // PKCS#8 PEM key the gateway signs access tokens with; empty: generated
+  // on first start beside the store (<db>.signing-key.pem, mode 0600).
+  std::string signing_key_file;
   int io_threads = 2;        // threads running sockets and the request chain
   int storage_threads = 4;   // threads (and SQLite reader connections) for storage work
   std::size_t body_limit = 32u << 20;   // bytes; larger bodies get 413
