@@ -12,6 +12,10 @@
 
 namespace fhir::store {
 
+// _id and _lastUpdated are columns of resource_head/resource_version: the
+// index writer stores no rows for them and the planner reads the columns.
+inline bool served_by_head(std::string_view code) { return code == "_id" || code == "_lastUpdated"; }
+
 // Extra token and string rows hold what a modifier searches under the
 // parameter's code with a suffix: ":text" (a token's display and text, as
 // a string), ":identifier" (a reference's identifier, as a token) and

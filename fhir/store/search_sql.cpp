@@ -221,8 +221,6 @@ std::string_view table_of(ParamType t) {
   return "";
 }
 
-bool served_by_head(std::string_view code) { return code == "_id" || code == "_lastUpdated"; }
-
 class Planner {
  public:
   Planner(const SearchSpec& spec, bool count) : spec_(spec), count_(count) {}

@@ -10,11 +10,6 @@ namespace {
 
 using search::IndexValues;
 
-// _id and _lastUpdated are columns of resource_head/resource_version.
-bool served_by_head(const search::SearchParam* p) {
-  return p->code == "_id" || p->code == "_lastUpdated";
-}
-
 // The two statements of one table: add and remove, binding the same
 // columns in the same order.
 struct TableSql {
@@ -73,7 +68,7 @@ class RowWriter {
 
 Status write_tokens(RowWriter& w, const IndexValues& x) {
   for (const auto& t : x.tokens) {
-    if (served_by_head(t.param)) continue;
+    if (served_by_head(t.param->code)) continue;
     const std::string_view system = t.value.has_system ? std::string_view(t.value.system) : "";
     auto st = w.row(kToken, [&](Stmt& s) { s.bind(3, t.param->code).bind(4, t.value.code).bind(5, system); });
     if (!st) return st;
@@ -125,7 +120,7 @@ Status write_values(RowWriter& w, const IndexValues& x) {
     if (!st) return st;
   }
   for (const auto& r : x.dates) {
-    if (served_by_head(r.param)) continue;
+    if (served_by_head(r.param->code)) continue;
     auto st = w.row(kDate, [&](Stmt& s) { s.bind(3, r.param->code).bind(4, r.value.low).bind(5, r.value.high); });
     if (!st) return st;
   }

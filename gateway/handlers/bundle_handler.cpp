@@ -3,7 +3,6 @@
 #include "fhir/core/id_generator.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/core/query.hpp"
-#include "fhir/search/query_parser.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/execute_plan.hpp"
@@ -13,7 +12,6 @@
 #include "gateway/storage/storage_pool.hpp"
 #include "gateway/write/bundle_response.hpp"
 #include "gateway/write/plan.hpp"
-#include "profiles/type_model.hpp"
 
 namespace gateway {
 namespace {
@@ -30,11 +28,8 @@ net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outco
       o.issue = fhir::make_issue(fhir::err::kInvalidParameter, "Malformed search in a GET entry");
       continue;
     }
-    fhir::search::ParseOptions options;
-    options.handling = x.strict_handling ? fhir::search::Handling::strict : fhir::search::Handling::lenient;
-    const profiles::TypeModel* types = app.types.get();
-    options.is_resource_type = [types](std::string_view t) { return types->is_resource_type(t); };
-    auto query = fhir::search::parse_search(*app.search, o.type, *params, options);
+    auto query =
+        fhir::search::parse_search(*app.search, o.type, *params, search_parse_options(app, x.strict_handling));
     if (!query) {
       o.issue = query.take_issue();
       continue;

@@ -8,7 +8,6 @@
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/core/query.hpp"
-#include "fhir/search/query_parser.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -19,14 +18,6 @@
 
 namespace gateway {
 namespace {
-
-fhir::search::ParseOptions parse_options(const Exchange& x, const AppContext& app) {
-  fhir::search::ParseOptions o;
-  o.handling = x.strict_handling ? fhir::search::Handling::strict : fhir::search::Handling::lenient;
-  const profiles::TypeModel* types = app.types.get();
-  o.is_resource_type = [types](std::string_view t) { return types->is_resource_type(t); };
-  return o;
-}
 
 net::awaitable<void> respond(Exchange& x, const AppContext& app, SearchRequest request, std::string path,
                              std::string extra_query = {}) {
@@ -66,7 +57,7 @@ net::awaitable<void> handle_search(Exchange& x, const AppContext& app) {
       break;
     default: break;  // system level: _type or every type
   }
-  auto parsed = fhir::search::parse_search(*app.search, type, x.query, parse_options(x, app));
+  auto parsed = fhir::search::parse_search(*app.search, type, x.query, search_parse_options(app, x.strict_handling));
   if (!parsed) {
     x.fail(parsed.issue());
     co_return;
@@ -110,7 +101,7 @@ net::awaitable<void> handle_everything(Exchange& x, const AppContext& app) {
       co_return;
     }
   }
-  auto parsed = fhir::search::parse_search(*app.search, "", controls, parse_options(x, app));
+  auto parsed = fhir::search::parse_search(*app.search, "", controls, search_parse_options(app, x.strict_handling));
   if (!parsed) {
     x.fail(parsed.issue());
     co_return;

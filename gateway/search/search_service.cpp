@@ -10,6 +10,7 @@
 #include "fhir/search/search_params.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/search/result_cache.hpp"
+#include "profiles/type_model.hpp"
 
 namespace gateway {
 namespace {
@@ -25,14 +26,29 @@ using Key = std::pair<std::string, std::string>;
 constexpr std::size_t kMaxIncluded = 1000;
 constexpr int kMaxIterations = 4;
 
-fhir::store::SearchSpec base_spec(const AppContext& app, const SearchRequest& r) {
+// The request's search as the store runs it.
+fhir::store::SearchSpec request_spec(const AppContext& app, const SearchRequest& r) {
   fhir::store::SearchSpec spec;
   spec.types = r.types;
+  spec.query = &r.query;
   spec.params = app.search.get();
   spec.compartment_patient = r.compartment_patient;
   spec.since_ms = r.since_ms;
   spec.now_ms = app.clock->now_ms();
   spec.limit = app.settings.search_max_results;
+  return spec;
+}
+
+// A search for included resources: another type and query, under the
+// request's predicates (the compartment, and consent's later), so an
+// include never shows what the search itself could not; _since does not
+// apply to them.
+fhir::store::SearchSpec include_spec(const AppContext& app, const SearchRequest& r, const std::string& type,
+                                     const SearchQuery& q) {
+  fhir::store::SearchSpec spec = request_spec(app, r);
+  spec.types = {type};
+  spec.query = &q;
+  spec.since_ms.reset();
   return spec;
 }
 
@@ -69,9 +85,7 @@ Criterion criterion_for(const fhir::search::SearchParam* p) {
   return c;
 }
 
-// Resources of `type` with these ids, under the request's predicates (the
-// compartment, and consent's later), so an include never shows what the
-// search itself could not.
+// Resources of `type` with these ids (include_spec says under what).
 fhir::Result<std::vector<SearchHit>> by_ids(const AppContext& app, const SearchRequest& r, const std::string& type,
                                             const std::set<std::string>& ids) {
   const auto* id_param = app.search->find(type, "_id");
@@ -81,11 +95,7 @@ fhir::Result<std::vector<SearchHit>> by_ids(const AppContext& app, const SearchR
   Criterion c = criterion_for(id_param->param);
   for (const auto& id : ids) c.any_of.push_back(fhir::search::TokenArg{std::nullopt, id});
   q.criteria.push_back(std::move(c));
-  auto spec = base_spec(app, r);
-  spec.types = {type};
-  spec.query = &q;
-  spec.since_ms.reset();
-  return app.store->search(spec);
+  return app.store->search(include_spec(app, r, type, q));
 }
 
 class Includer {
@@ -173,10 +183,7 @@ class Includer {
         }
         if (c.any_of.empty()) continue;
         q.criteria.push_back(std::move(c));
-        auto spec = base_spec(app_, r_);
-        spec.types = {s.source_type};
-        spec.query = &q;
-        spec.since_ms.reset();
+        auto spec = include_spec(app_, r_, s.source_type, q);
         spec.limit = static_cast<std::int64_t>(kMaxIncluded);
         auto found = app_.store->search(spec);
         if (!found) return found.take_issue();
@@ -194,6 +201,14 @@ class Includer {
 
 }  // namespace
 
+fhir::search::ParseOptions search_parse_options(const AppContext& app, bool strict_handling) {
+  fhir::search::ParseOptions o;
+  o.handling = strict_handling ? fhir::search::Handling::strict : fhir::search::Handling::lenient;
+  const profiles::TypeModel* types = app.types.get();
+  o.is_resource_type = [types](std::string_view t) { return types->is_resource_type(t); };
+  return o;
+}
+
 fhir::Result<SearchResult> run_search(const AppContext& app, const SearchRequest& request) {
   SearchResult out;
   const auto& q = request.query;
@@ -201,13 +216,12 @@ fhir::Result<SearchResult> run_search(const AppContext& app, const SearchRequest
   out.offset = q.offset.value_or(0);
 
   const std::string key = cursor_key(request);
+  const fhir::store::SearchSpec spec = request_spec(app, request);
   ResultCache::Hits hits;
   if (q.snapshot) hits = app.results->get(*q.snapshot, key);
   if (hits) {
     out.cursor = *q.snapshot;
   } else {
-    auto spec = base_spec(app, request);
-    spec.query = &request.query;
     auto found = app.store->search(spec);
     if (!found) return found.take_issue();
     hits = std::make_shared<const std::vector<SearchHit>>(std::move(*found));
@@ -217,8 +231,6 @@ fhir::Result<SearchResult> run_search(const AppContext& app, const SearchRequest
   // More matches than a search pages through: the pages stop at the cap,
   // the total stays exact.
   if (out.total >= app.settings.search_max_results) {
-    auto spec = base_spec(app, request);
-    spec.query = &request.query;
     auto n = app.store->count(spec);
     if (!n) return n.take_issue();
     out.total = *n;

@@ -13,6 +13,7 @@
 
 #include "fhir/core/result.hpp"
 #include "fhir/search/query.hpp"
+#include "fhir/search/query_parser.hpp"
 #include "fhir/store/store.hpp"
 
 namespace gateway {
@@ -38,6 +39,10 @@ struct SearchResult {
   std::vector<RecordPtr> matches;
   std::vector<RecordPtr> included;
 };
+
+// How requests' search parameters are parsed: the request's Prefer:
+// handling, and the gateway's resource types for _type and _include.
+fhir::search::ParseOptions search_parse_options(const AppContext& app, bool strict_handling);
 
 // Blocking: call on the storage pool.
 fhir::Result<SearchResult> run_search(const AppContext& app, const SearchRequest& request);
