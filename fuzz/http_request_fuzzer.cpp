@@ -1,9 +1,11 @@
 // Raw HTTP into the router: bytes into Beast's request parser with the
 // gateway's head and body limits (http_session.cpp), then, for a request
-// that parses, the request chain's pure stages: parse_request,
-// authenticate, route and finalize. handle_stage is left out: it needs the
-// store. Each response the stages settle must be an error with an
-// OperationOutcome that parses; what they route must lie under the base.
+// that parses, the request chain's stages that need no store: parse_request,
+// route, authenticate (Bearer tokens against a gateway key generated at
+// start, so every token the fuzzer makes up is refused) and finalize. Each
+// response the stages settle must be an error with an OperationOutcome
+// that parses; what they route must lie under the base; nothing but an
+// open route gets past authenticate.
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -14,12 +16,17 @@
 #include <string>
 #include <string_view>
 
+#include "fhir/core/clock.hpp"
 #include "fhir/core/query.hpp"
 #include "fhir/json/parse.hpp"
 #include "fuzz/support/invariant.hpp"
 #include "fuzz/support/r4_data.hpp"
 #include "gateway/http/beast_exchange.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/auth/client_registry.hpp"
+#include "gateway/auth/gateway_identity.hpp"
+#include "gateway/auth/purpose_of_use.hpp"
+#include "gateway/auth/token_cache.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/chain/stages.hpp"
 #include "profiles/type_model.hpp"
@@ -33,8 +40,24 @@ gateway::AppContext* g_root = nullptr;
 gateway::AppContext* g_based = nullptr;
 
 gateway::AppContext* make_app(std::shared_ptr<const profiles::TypeModel> types, const std::string& base) {
+  static const fhir::SystemClock clock;
+  static gateway::auth::ClientRegistry clients;  // empty: no token names a known client
+  static gateway::auth::TokenCache tokens(1024);
   auto* app = new gateway::AppContext();  // lives for the process
   app->types = std::move(types);
+  app->clock = &clock;
+  app->clients = &clients;
+  app->tokens = &tokens;
+  auto key = gateway::auth::SigningKey::generate(gateway::auth::KeyType::ec_p384);
+  CAREBRIDGE_FUZZ_CHECK(key.ok(), "a gateway key");
+  auto identity = std::make_shared<gateway::auth::GatewayIdentity>();
+  identity->key = std::move(*key);
+  identity->name = "http://127.0.0.1:8080" + base;
+  app->identity = std::move(identity);
+  auto purposes =
+      gateway::auth::PurposeOfUseCodes::load(carebridge::fuzz::source_path("fhir/r4/CodeSystem-v3-ActReason.json"));
+  CAREBRIDGE_FUZZ_CHECK(purposes.ok(), "the PurposeOfUse codes");
+  app->purposes = std::move(*purposes);
   app->base_url = "http://127.0.0.1:8080" + base;
   app->base_path = base;
   app->write = gateway::WriteContext{app->types.get(), nullptr};
@@ -44,8 +67,8 @@ gateway::AppContext* make_app(std::shared_ptr<const profiles::TypeModel> types, 
 void run_stages(const http::request<http::string_body>& req, const gateway::AppContext& app) {
   gateway::Exchange x = gateway::to_exchange(http::request<http::string_body>(req));
   bool routed = gateway::parse_request_stage(x, app) == gateway::Flow::next &&
-                gateway::authenticate_stage(x, app) == gateway::Flow::next &&
                 gateway::route_stage(x, app) == gateway::Flow::next;
+  const bool admitted = routed && gateway::authenticate_stage(x, app) == gateway::Flow::next;
   gateway::finalize_stage(x, app);
   if (routed) {
     // Under a base path, only the base itself and what lies below it are
@@ -58,7 +81,11 @@ void run_stages(const http::request<http::string_body>& req, const gateway::AppC
                           "routes lie under the base path");
     if (!x.route.type.empty())
       CAREBRIDGE_FUZZ_CHECK(app.types->is_resource_type(x.route.type), "routes name R4 types");
-    return;
+    if (admitted) {
+      CAREBRIDGE_FUZZ_CHECK(x.route.access == gateway::RouteAccess::open, "only open routes pass without a token");
+      return;
+    }
+    CAREBRIDGE_FUZZ_CHECK(x.response.status == 401, "a closed route without a valid token is 401");
   }
   CAREBRIDGE_FUZZ_CHECK(x.response.status >= 400 && x.response.status < 500, "refusals are 4xx");
   auto outcome = fhir::json::parse(x.response.body);

@@ -83,6 +83,27 @@ std::string capability_statement_json(const CapabilityInput& in) {
   Value& rests = cs.set("rest", Value::make_array());
   Value rest = Value::make_object();
   rest.set("mode", str("server"));
+  if (!in.token_url.empty()) {
+    Value& security = rest.set("security", Value::make_object());
+    Value oauth = Value::make_object();
+    oauth.set("url", str("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"));
+    Value token = Value::make_object();
+    token.set("url", str("token"));
+    token.set("valueUri", str(in.token_url));
+    oauth.set("extension", Value::make_array()).push_back(std::move(token));
+    security.set("extension", Value::make_array()).push_back(std::move(oauth));
+    Value coding = Value::make_object();
+    coding.set("system", str("http://terminology.hl7.org/CodeSystem/restful-security-service"));
+    coding.set("code", str("SMART-on-FHIR"));
+    Value service = Value::make_object();
+    service.set("coding", Value::make_array()).push_back(std::move(coding));
+    security.set("service", Value::make_array()).push_back(std::move(service));
+    security.set("description",
+                 str("SMART Backend Services: every request but /metadata and "
+                     "/.well-known/smart-configuration carries a Bearer access token from the token endpoint "
+                     "(private_key_jwt with RS384 or ES384; system scopes; purpose of use in "
+                     "extensions.hl7-b2b)."));
+  }
   Value& resources = rest.set("resource", Value::make_array());
   for (const auto& type : in.resource_types) {
     Value r = Value::make_object();

@@ -14,6 +14,9 @@ struct CapabilityInput {
   std::string software_version;
   std::string base_url;
   std::string date;  // instant the statement was generated
+  // SMART Backend Services token endpoint; when set, rest.security says
+  // that every request needs a token from it (SMART App Launch "oauth-uris").
+  std::string token_url;
   std::vector<std::string> resource_types;
   std::vector<std::string> type_interactions;    // R4 TypeRestfulInteraction codes
   std::vector<std::string> system_interactions;  // R4 SystemRestfulInteraction codes

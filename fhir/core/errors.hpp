@@ -31,6 +31,8 @@ inline constexpr ErrorDef kInvalidRequest{"invalid-request", 400, "invalid", Sev
 // 401. IssueType "unknown" is R4's word for "the proffered token is
 // unacceptable" (a bad signature, algorithm or format).
 inline constexpr ErrorDef kInvalidToken{"invalid-token", 401, "unknown", Severity::error};
+// 403: authenticated, but the token's scopes do not cover the request.
+inline constexpr ErrorDef kForbidden{"forbidden", 403, "forbidden", Severity::error};
 // 404 / 405 / 406 / 409 / 410 / 412 / 413 / 415
 inline constexpr ErrorDef kUnknownType{"unknown-type", 404, "not-supported", Severity::error};
 inline constexpr ErrorDef kNotFound{"not-found", 404, "not-found", Severity::error};

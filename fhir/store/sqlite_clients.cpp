@@ -21,6 +21,16 @@ ClientRecord read_client(const Stmt& s) {
   return c;
 }
 
+// Every registry change moves the generation in the same transaction, so a
+// process that sees the new generation also sees the change.
+Status bump_generation(Connection& conn) {
+  auto stmt = conn.prepare(
+      "INSERT INTO store_meta (key, value) VALUES ('client_generation', '1')"
+      " ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)");
+  if (!stmt) return stmt.take_issue();
+  return stmt->run();
+}
+
 }  // namespace
 
 Result<std::optional<ClientRecord>> query_client(Connection& conn, std::string_view id) {
@@ -54,7 +64,8 @@ Status insert_client(Connection& conn, const ClientRecord& c) {
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, c.id).bind(2, c.role).bind(3, c.organization).bind(4, c.scopes).bind(5, c.jwks);
   stmt->bind(6, std::int64_t{c.part2_program ? 1 : 0}).bind(7, c.created_ms);
-  return stmt->run();
+  if (auto st = stmt->run(); !st) return st;
+  return bump_generation(conn);
 }
 
 Status update_client_revoked(Connection& conn, std::string_view id, std::int64_t now_ms) {
@@ -65,7 +76,55 @@ Status update_client_revoked(Connection& conn, std::string_view id, std::int64_t
   auto stmt = conn.prepare("UPDATE client SET revoked_ms = ?2 WHERE id = ?1");
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, id).bind(2, now_ms);
-  return stmt->run();
+  if (auto st = stmt->run(); !st) return st;
+  return bump_generation(conn);
+}
+
+Status upsert_client(Connection& conn, const ClientRecord& c) {
+  auto existing = query_client(conn, c.id);
+  if (!existing) return existing.take_issue();
+  if (!*existing) return insert_client(conn, c);
+  const ClientRecord& old = **existing;
+  if (old.role == c.role && old.organization == c.organization && old.scopes == c.scopes && old.jwks == c.jwks &&
+      old.part2_program == c.part2_program)
+    return ok_status();
+  auto stmt = conn.prepare(
+      "UPDATE client SET role = ?2, organization = ?3, scopes = ?4, jwks = ?5, part2_program = ?6 WHERE id = ?1");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, c.id).bind(2, c.role).bind(3, c.organization).bind(4, c.scopes).bind(5, c.jwks);
+  stmt->bind(6, std::int64_t{c.part2_program ? 1 : 0});
+  if (auto st = stmt->run(); !st) return st;
+  return bump_generation(conn);
+}
+
+Result<std::int64_t> query_client_generation(Connection& conn) {
+  auto stmt = conn.prepare("SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'client_generation'");
+  if (!stmt) return stmt.take_issue();
+  auto row = stmt->step();
+  if (!row) return row.take_issue();
+  return *row ? stmt->int64(0) : std::int64_t{0};
+}
+
+Result<bool> claim_assertion_id(Connection& conn, std::string_view client_id, std::string_view jti,
+                                std::int64_t expires_ms, std::int64_t now_ms) {
+  auto expired = conn.prepare("DELETE FROM assertion_jti WHERE expires_ms < ?1");
+  if (!expired) return expired.take_issue();
+  expired->bind(1, now_ms);
+  if (auto st = expired->run(); !st) return st.take_issue();
+  auto stmt = conn.prepare(
+      "INSERT INTO assertion_jti (client_id, jti, expires_ms) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (client_id, jti) DO NOTHING RETURNING 1");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, client_id).bind(2, jti).bind(3, expires_ms);
+  auto row = stmt->step();
+  if (!row) return row.take_issue();
+  bool inserted = *row;
+  if (inserted) {
+    // Drain the statement so the insert completes before the next use.
+    auto done = stmt->step();
+    if (!done) return done.take_issue();
+  }
+  return inserted;
 }
 
 }  // namespace fhir::store

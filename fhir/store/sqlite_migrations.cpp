@@ -146,11 +146,25 @@ CREATE TABLE client (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Step 5: client assertion ids already used (SMART Backend Services: a
+// jti is never accepted twice from one client). Rows are needed only until
+// the assertion would have expired anyway; each claim clears expired rows.
+constexpr std::string_view kAssertionIds = R"sql(
+CREATE TABLE assertion_jti (
+  client_id  TEXT    NOT NULL,
+  jti        TEXT    NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  PRIMARY KEY (client_id, jti)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX assertion_jti_expiry ON assertion_jti (expires_ms);
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
     Migration{3, kSearchIndex},
     Migration{4, kClients},
+    Migration{5, kAssertionIds},
 };
 
 struct SchemaStamp {

@@ -69,6 +69,12 @@ class SqliteStore final : public Store {
     return query_client(lease->conn(), id);
   }
 
+  Result<std::int64_t> client_generation() override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_client_generation(lease->conn());
+  }
+
   Result<std::vector<ClientRecord>> list_clients() override {
     auto lease = readers_.acquire();
     if (!lease) return lease.take_issue();

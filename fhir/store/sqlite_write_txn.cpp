@@ -147,6 +147,13 @@ Status SqliteWriteTxn::revoke_client(std::string_view id, std::int64_t now_ms) {
   return update_client_revoked(conn_, id, now_ms);
 }
 
+Status SqliteWriteTxn::put_client(const ClientRecord& c) { return upsert_client(conn_, c); }
+
+Result<bool> SqliteWriteTxn::claim_assertion_id(std::string_view client_id, std::string_view jti,
+                                                std::int64_t expires_ms, std::int64_t now_ms) {
+  return fhir::store::claim_assertion_id(conn_, client_id, jti, expires_ms, now_ms);
+}
+
 std::int64_t SqliteWriteTxn::now_ms() {
   std::int64_t now = clock_.now_ms();
   if (!high_water_ms_) {

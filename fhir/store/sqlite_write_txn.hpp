@@ -37,6 +37,9 @@ class SqliteWriteTxn final : public WriteTxn {
   Status set_meta(std::string_view key, std::string_view value) override;
   Status add_client(const ClientRecord& c) override;
   Status revoke_client(std::string_view id, std::int64_t now_ms) override;
+  Status put_client(const ClientRecord& c) override;
+  Result<bool> claim_assertion_id(std::string_view client_id, std::string_view jti, std::int64_t expires_ms,
+                                  std::int64_t now_ms) override;
   std::int64_t now_ms() override;
 
  private:

@@ -135,6 +135,13 @@ class WriteTxn {
   virtual Status add_client(const ClientRecord& c) = 0;
   // Marks a client revoked at now_ms. Errors: kNotFound.
   virtual Status revoke_client(std::string_view id, std::int64_t now_ms) = 0;
+  // Registers a client or replaces its role, organization, scopes, keys and
+  // Part 2 flag (the config file's clients); created and revoked stay.
+  virtual Status put_client(const ClientRecord& c) = 0;
+  // Records that client_id used assertion id jti, valid until expires_ms.
+  // False when it was used before (a replay). Forgets ids expired by now_ms.
+  virtual Result<bool> claim_assertion_id(std::string_view client_id, std::string_view jti,
+                                          std::int64_t expires_ms, std::int64_t now_ms) = 0;
   // The commit timestamp to stamp into lastUpdated: from the injected clock,
   // never decreasing, so lastUpdated order follows seq order.
   virtual std::int64_t now_ms() = 0;
@@ -164,6 +171,9 @@ class Store {
   virtual Result<std::int64_t> count(const SearchSpec& spec) = 0;
   // The registered clients, by id.
   virtual Result<std::optional<ClientRecord>> read_client(std::string_view id) = 0;
+  // Changes with every client registered, changed or revoked (by any
+  // process): followers reload the registry when it moves.
+  virtual Result<std::int64_t> client_generation() = 0;
   virtual Result<std::vector<ClientRecord>> list_clients() = 0;
   // A value the gateway keeps beside the data (store_meta), or nullopt.
   virtual Result<std::optional<std::string>> read_meta(std::string_view key) = 0;

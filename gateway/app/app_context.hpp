@@ -17,7 +17,10 @@ namespace fhir::search {
 class SearchParams;
 }
 namespace gateway::auth {
+class ClientRegistry;
 struct GatewayIdentity;
+class PurposeOfUseCodes;
+class TokenCache;
 }
 namespace profiles {
 class SummaryElements;
@@ -44,6 +47,9 @@ struct AppContext {
   ResultCache* results = nullptr;  // search ids behind paging links
   std::shared_ptr<const profiles::SummaryElements> summaries;  // _summary and _elements
   std::shared_ptr<const auth::GatewayIdentity> identity;  // signs access tokens
+  std::shared_ptr<const auth::PurposeOfUseCodes> purposes;  // HL7 v3 PurposeOfUse
+  auth::ClientRegistry* clients = nullptr;  // registered clients, followed from the store
+  auth::TokenCache* tokens = nullptr;       // access tokens already verified
   WriteContext write;  // what the write pipeline needs, pointing into this context
   std::string capability_statement;  // generated from the route table at start-up
 };

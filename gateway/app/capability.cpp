@@ -38,9 +38,11 @@ std::string build_capability_statement(const AppContext& app, const std::string&
   in.software_name = "CareBridge";
   in.software_version = CAREBRIDGE_VERSION;
   in.base_url = app.base_url;
+  in.token_url = app.base_url + "/auth/token";
   in.date = date;
   in.resource_types = app.types->resource_types();
   for (const auto& r : route_table()) {
+    if (r.access == RouteAccess::open) continue;  // metadata and the OAuth endpoints: not FHIR interactions
     std::string_view pattern = r.pattern;
     auto& list = pattern.substr(0, 6) == "{type}" ? in.type_interactions : in.system_interactions;
     std::string_view codes = r.codes;

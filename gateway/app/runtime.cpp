@@ -9,7 +9,11 @@
 #include "fhir/search/search_params.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "gateway/app/capability.hpp"
+#include "gateway/auth/client_registry.hpp"
+#include "gateway/auth/client_rules.hpp"
 #include "gateway/auth/gateway_identity.hpp"
+#include "gateway/auth/purpose_of_use.hpp"
+#include "gateway/auth/token_cache.hpp"
 #include "gateway/storage/change_follower.hpp"
 #include "gateway/search/result_cache.hpp"
 #include "gateway/storage/read_cache.hpp"
@@ -34,16 +38,48 @@ std::string resolve_share_dir(const std::string& configured) {
   return "share/carebridge";
 }
 
+namespace {
+
+fhir::Status write_sync(fhir::store::Store& store, fhir::store::WriteUnit unit) {
+  std::promise<fhir::Status> done;
+  auto result = done.get_future();
+  store.write(std::move(unit), [&done](fhir::Status st) { done.set_value(std::move(st)); });
+  return result.get();
+}
+
+}  // namespace
+
 // A store indexed by another extraction (or before search existed) is
 // reindexed before the gateway serves from it.
 fhir::Status ensure_index(fhir::store::Store& store, const WriteContext& ctx) {
   auto stamp = store.read_meta("index");
   if (!stamp) return stamp.take_issue();
   if (*stamp && **stamp == kIndexStamp) return fhir::ok_status();
-  std::promise<fhir::Status> done;
-  auto result = done.get_future();
-  store.write(reindex_unit(ctx), [&done](fhir::Status st) { done.set_value(std::move(st)); });
-  return result.get();
+  return write_sync(store, reindex_unit(ctx));
+}
+
+// The config file's clients, checked, then registered or brought in line
+// in one transaction: a bad entry changes nothing and stops the start.
+fhir::Status register_configured_clients(fhir::store::Store& store, const std::vector<ConfiguredClient>& configured,
+                                         std::int64_t now_ms) {
+  if (configured.empty()) return fhir::ok_status();
+  std::vector<fhir::store::ClientRecord> records;
+  for (const auto& c : configured) {
+    fhir::store::ClientRecord r{c.id, c.role, c.organization, c.scopes, "", c.part2_program, now_ms, std::nullopt};
+    if (!c.jwks_file.empty()) {
+      auto jwks = auth::read_jwks_file(c.jwks_file);
+      if (!jwks) return jwks.take_issue();
+      r.jwks = std::move(*jwks);
+    }
+    if (auto st = auth::check_client(r); !st)
+      return fhir::make_issue(fhir::err::kInvalidParameter, "config client " + c.id + ": " + st.issue().diagnostics);
+    records.push_back(std::move(r));
+  }
+  return write_sync(store, [&records](fhir::store::WriteTxn& tx) {
+    for (const auto& r : records)
+      if (auto st = tx.put_client(r); !st) return st;
+    return fhir::ok_status();
+  });
 }
 
 fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
@@ -69,6 +105,9 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   auto summaries = profiles::SummaryElements::load(share + "/r4/summary-elements.json");
   if (!summaries) return summaries.take_issue();
   rt->app_.summaries = std::make_shared<const profiles::SummaryElements>(std::move(*summaries));
+  auto purposes = auth::PurposeOfUseCodes::load(share + "/r4/CodeSystem-v3-ActReason.json");
+  if (!purposes) return purposes.take_issue();
+  rt->app_.purposes = std::move(*purposes);
   rt->app_.write = WriteContext{rt->app_.types.get(), rt->app_.compartment.get(), rt->app_.search.get()};
 
   fhir::store::SqliteOptions opts;
@@ -84,6 +123,13 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   if (identity->generated)
     std::fprintf(stderr, "generated the gateway's signing key at %s (mode 0600)\n", identity->key_path.c_str());
   rt->app_.identity = std::make_shared<const auth::GatewayIdentity>(std::move(*identity));
+  if (auto st = register_configured_clients(*rt->store_, settings.clients, rt->app_.clock->now_ms()); !st)
+    return st.take_issue();
+  rt->clients_ = std::make_unique<auth::ClientRegistry>();
+  if (auto st = rt->clients_->reload(*rt->store_); !st) return st.take_issue();
+  rt->app_.clients = rt->clients_.get();
+  rt->tokens_ = std::make_unique<auth::TokenCache>(settings.token_cache_entries);
+  rt->app_.tokens = rt->tokens_.get();
   rt->storage_ = std::make_unique<StoragePool>(settings.storage_threads);
   rt->app_.storage = rt->storage_.get();
   rt->cache_ = std::make_unique<ReadCache>(settings.read_cache_mb << 20);
@@ -91,9 +137,8 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   // Cursors live ten minutes: long enough to page, short enough to bound.
   rt->results_ = std::make_unique<ResultCache>(settings.search_cursor_ids, std::chrono::minutes(10));
   rt->app_.results = rt->results_.get();
-  if (settings.read_cache_mb > 0)
-    rt->follower_ = std::make_unique<ChangeFollower>(
-        *rt->store_, *rt->cache_, std::chrono::milliseconds(settings.change_poll_ms));
+  rt->follower_ = std::make_unique<ChangeFollower>(*rt->store_, settings.read_cache_mb > 0 ? rt->cache_.get() : nullptr,
+                                                   *rt->clients_, std::chrono::milliseconds(settings.change_poll_ms));
   return rt;
 }
 

@@ -11,6 +11,10 @@
 
 namespace gateway {
 
+namespace auth {
+class ClientRegistry;
+class TokenCache;
+}  // namespace auth
 class ChangeFollower;
 class ReadCache;
 class ResultCache;
@@ -39,6 +43,8 @@ class Runtime {
   std::unique_ptr<StoragePool> storage_;
   std::unique_ptr<ReadCache> cache_;
   std::unique_ptr<ResultCache> results_;
+  std::unique_ptr<auth::ClientRegistry> clients_;
+  std::unique_ptr<auth::TokenCache> tokens_;
   std::unique_ptr<ChangeFollower> follower_;
   AppContext app_;
 };

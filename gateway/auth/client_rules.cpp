@@ -1,49 +1,19 @@
 #include "gateway/auth/client_rules.hpp"
 
 #include <array>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "fhir/core/errors.hpp"
 #include "fhir/resource/resource.hpp"
+#include "gateway/auth/jwk_set.hpp"
+#include "gateway/auth/scopes.hpp"
 
 namespace gateway::auth {
 namespace {
 
 constexpr std::array<std::string_view, 5> kRoles = {"source", "partner", "compliance", "care-manager", "admin"};
-
-bool is_type_name(std::string_view s) {
-  if (s.empty() || s.front() < 'A' || s.front() > 'Z') return false;
-  for (char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return false;
-  return true;
-}
-
-// SMART v2 permissions "cruds" (each at most once, in that order) or v1
-// "read", "write", "*".
-bool is_permission(std::string_view p) {
-  if (p == "read" || p == "write" || p == "*") return true;
-  if (p.empty()) return false;
-  constexpr std::string_view kOrder = "cruds";
-  std::size_t at = 0;
-  for (char c : p) {
-    std::size_t found = kOrder.find(c, at);
-    if (found == std::string_view::npos) return false;
-    at = found + 1;
-  }
-  return true;
-}
-
-// "system/Type.perm" or "system/*.perm" (Backend Services clients act
-// for a system, not a user or a patient).
-bool is_scope(std::string_view s) {
-  constexpr std::string_view kContext = "system/";
-  if (s.substr(0, kContext.size()) != kContext) return false;
-  s.remove_prefix(kContext.size());
-  std::size_t dot = s.find('.');
-  if (dot == std::string_view::npos) return false;
-  std::string_view type = s.substr(0, dot);
-  return (type == "*" || is_type_name(type)) && is_permission(s.substr(dot + 1));
-}
 
 }  // namespace
 
@@ -59,18 +29,40 @@ bool is_organization_reference(std::string_view reference) {
 }
 
 fhir::Status check_scopes(std::string_view scopes) {
-  std::size_t start = 0;
-  while (start < scopes.size()) {
-    std::size_t end = scopes.find(' ', start);
-    if (end == std::string_view::npos) end = scopes.size();
-    std::string_view scope = scopes.substr(start, end - start);
-    if (!scope.empty() && !is_scope(scope))
-      return fhir::make_issue(fhir::err::kInvalidParameter,
-                              "'" + std::string(scope) +
-                                  "' is not a SMART system scope (system/Type.cruds, system/*.rs, system/*.read)");
-    start = end + 1;
-  }
+  auto parsed = ScopeSet::parse(scopes);
+  if (!parsed) return parsed.take_issue();
   return fhir::ok_status();
+}
+
+fhir::Status check_client(const fhir::store::ClientRecord& c) {
+  if (!fhir::is_valid_id(c.id))
+    return fhir::make_issue(fhir::err::kInvalidParameter, "a client id is 1-64 characters from A-Z a-z 0-9 - and .");
+  if (!is_client_role(c.role))
+    return fhir::make_issue(fhir::err::kInvalidParameter,
+                            "the role must be source, partner, compliance, care-manager or admin");
+  if (!is_organization_reference(c.organization))
+    return fhir::make_issue(fhir::err::kInvalidParameter, "the organization must be Organization/ID");
+  if (auto st = check_scopes(c.scopes); !st) return st;
+  if (c.jwks.empty()) return fhir::ok_status();
+  auto set = JwkSet::parse(c.jwks);
+  if (!set) return set.take_issue();
+  if (set->keys().empty())
+    return fhir::make_issue(fhir::err::kInvalidParameter, "the JWKS has no RS384 or ES384 key");
+  return fhir::ok_status();
+}
+
+fhir::Result<std::string> read_jwks_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fhir::make_issue(fhir::err::kInvalidParameter, "cannot read the JWKS file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  fhir::store::ClientRecord probe;
+  probe.jwks = text.str();
+  auto set = JwkSet::parse(probe.jwks);
+  if (!set) return set.take_issue();
+  if (set->keys().empty())
+    return fhir::make_issue(fhir::err::kInvalidParameter, "the JWKS file " + path + " has no RS384 or ES384 key");
+  return std::move(probe.jwks);
 }
 
 }  // namespace gateway::auth

@@ -1,12 +1,14 @@
 // What a client registration may say: the five roles, the Organization it
 // acts for, SMART scopes (v2 "system/Observation.rs", v1
-// "system/*.read"). Checked by `carebridge client add` and, later, by the
-// config file's clients.
+// "system/*.read"), its keys. Checked by `carebridge client add` and for
+// the config file's clients.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "fhir/core/result.hpp"
+#include "fhir/store/store.hpp"
 
 namespace gateway::auth {
 
@@ -16,5 +18,10 @@ bool is_client_role(std::string_view role);
 bool is_organization_reference(std::string_view reference);
 // Space-separated SMART scopes; errors name the first bad one.
 fhir::Status check_scopes(std::string_view scopes);
+// Everything above for one registration, and its JWKS (when it has one)
+// holding at least one key a client may sign with.
+fhir::Status check_client(const fhir::store::ClientRecord& c);
+// A JWKS file's text, checked as check_client would.
+fhir::Result<std::string> read_jwks_file(const std::string& path);
 
 }  // namespace gateway::auth

@@ -1,13 +1,61 @@
+#include <cctype>
+
+#include "fhir/core/errors.hpp"
+#include "gateway/app/app_context.hpp"
+#include "gateway/auth/access_token.hpp"
+#include "gateway/auth/client_registry.hpp"
+#include "gateway/auth/token_cache.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/chain/stages.hpp"
 
 namespace gateway {
+namespace {
 
-// Until the access issue brings SMART Backend Services tokens, every request
-// is a development administrator. This is the only place that changes.
-Flow authenticate_stage(Exchange& x, const AppContext&) {
-  x.principal.client_id = "development";
-  x.principal.role = "admin";
+// 401 with the challenge RFC 6750 §3 describes. Without any credentials
+// the challenge carries no error code (§3.1); with a bad token it says
+// invalid_token. The description is ours, never the token's text.
+Flow challenge(Exchange& x, bool token_sent, const std::string& why) {
+  x.fail(fhir::make_issue(fhir::err::kInvalidToken, why));
+  std::string value = "Bearer realm=\"CareBridge\"";
+  if (token_sent) value += ", error=\"invalid_token\", error_description=\"" + why + "\"";
+  x.response.set_header("WWW-Authenticate", std::move(value));
+  return Flow::respond;
+}
+
+// "Bearer <token>", the scheme case-insensitive (RFC 7235 §2.1).
+std::string_view bearer_token(std::string_view header) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return {};
+  std::string_view token = header.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return token;
+}
+
+}  // namespace
+
+Flow authenticate_stage(Exchange& x, const AppContext& app) {
+  if (x.route.access == RouteAccess::open) return Flow::next;
+  std::string_view header = x.request.header("authorization");
+  if (header.empty()) return challenge(x, false, "This request needs an access token (Authorization: Bearer)");
+  std::string_view token = bearer_token(header);
+  if (token.empty()) return challenge(x, true, "The Authorization header must be Bearer and an access token");
+
+  const std::int64_t now = app.clock->now_ms();
+  const std::string key = auth::TokenCache::key_for(token);
+  auto ctx = app.tokens->find(key, now);
+  if (!ctx) {
+    auto verified = auth::verify_access_token(token, *app.identity, *app.purposes, now);
+    if (!verified) return challenge(x, true, verified.issue().diagnostics);
+    ctx = std::make_shared<const auth::RequestContext>(std::move(*verified));
+    app.tokens->put(key, ctx, now);
+  }
+  // Revocation applies to tokens already issued, from the next request on.
+  auto client = app.clients->find(ctx->client_id);
+  if (!client || client->revoked()) return challenge(x, true, "The access token's client is not registered");
+  x.context = std::move(ctx);
   return Flow::next;
 }
 

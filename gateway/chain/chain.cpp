@@ -10,8 +10,9 @@ namespace gateway {
 // enforcement and audit after handle.
 net::awaitable<void> run_chain(Exchange& x, const AppContext& app) {
   if (parse_request_stage(x, app) == Flow::next &&
+      route_stage(x, app) == Flow::next &&
       authenticate_stage(x, app) == Flow::next &&
-      route_stage(x, app) == Flow::next) {
+      authorize_stage(x, app) == Flow::next) {
     co_await handle_stage(x, app);
   }
   finalize_stage(x, app);

@@ -4,22 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "fhir/core/issue.hpp"
 #include "fhir/core/query.hpp"
+#include "gateway/auth/request_context.hpp"
 #include "gateway/http/http_message.hpp"
 #include "gateway/routing/route.hpp"
 
 namespace gateway {
-
-// Who is asking. Until the access issue, every request is admitted as a
-// development administrator by the authenticate stage.
-struct Principal {
-  std::string client_id;
-  std::string role;          // source, partner, compliance, care-manager, admin
-  std::string organization;  // "Organization/ID" the client acts for
-};
 
 // Prefer: return=... (FHIR R4 http.html#ops)
 enum class PreferReturn { unspecified, minimal, representation, operation_outcome };
@@ -33,10 +27,10 @@ struct Exchange {
   fhir::QueryParams query;
   PreferReturn prefer_return = PreferReturn::unspecified;
   bool strict_handling = false;  // Prefer: handling=strict (search)
-  // Set by authenticate.
-  Principal principal;
   // Set by route.
   Route route;
+  // Set by authenticate: who is asking and why (null on open routes).
+  std::shared_ptr<const auth::RequestContext> context;
 
   // Replaces the response with an OperationOutcome for issue, with the
   // status the error registry gave it.

@@ -7,6 +7,9 @@ namespace gateway {
 net::awaitable<Flow> handle_stage(Exchange& x, const AppContext& app) {
   switch (x.route.interaction) {
     case Interaction::capabilities: co_await handle_capabilities(x, app); break;
+    case Interaction::smart_configuration: co_await handle_smart_configuration(x, app); break;
+    case Interaction::jwks: co_await handle_jwks(x, app); break;
+    case Interaction::token: co_await handle_token(x, app); break;
     case Interaction::read: co_await handle_read(x, app); break;
     case Interaction::vread: co_await handle_vread(x, app); break;
     case Interaction::create: co_await handle_create(x, app); break;

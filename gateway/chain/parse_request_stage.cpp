@@ -79,7 +79,10 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
                 "This server answers in application/fhir+json only");
   }
 
-  if (!x.request.body.empty() || x.request.method == "POST" || x.request.method == "PUT") {
+  // The token endpoint speaks OAuth (a form in, JSON out) and checks its
+  // own body (handlers/token_handler.cpp).
+  const bool oauth = x.path == "auth/token";
+  if (!oauth && (!x.request.body.empty() || x.request.method == "POST" || x.request.method == "PUT")) {
     std::string_view ct = x.request.header("content-type");
     // A search body is a form or nothing: criteria sent any other way would
     // be dropped unread, and the search widened to everything.

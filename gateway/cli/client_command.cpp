@@ -1,10 +1,10 @@
 // carebridge client add|list|revoke --db PATH ...: the registry of client
 // systems, kept in the store. Writes go through the store's writer, so
 // this works while a server runs on the same store file.
+#include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <thread>
 #include <future>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,7 +14,6 @@
 #include "fhir/resource/resource.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "gateway/auth/client_rules.hpp"
-#include "gateway/auth/jwk_set.hpp"
 #include "gateway/cli/commands.hpp"
 #include "gateway/config/settings_loader.hpp"
 
@@ -27,6 +26,14 @@ constexpr const char* kUsage =
     "       carebridge client list --db PATH\n"
     "       carebridge client revoke --db PATH --id ID\n"
     "roles: source, partner, compliance, care-manager, admin\n";
+
+// Servers on the store re-read the registry every change_poll_ms; waiting a
+// few of those before returning means that when `client add` or `client
+// revoke` has returned, every running server already acts on the change
+// (a revoked client's tokens are refused from the next request).
+void wait_for_servers(int change_poll_ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(3 * change_poll_ms + 20));
+}
 
 int fail(const std::string& why) {
   std::fprintf(stderr, "carebridge client: %s\n", why.c_str());
@@ -64,35 +71,15 @@ fhir::Result<AddArgs> parse_add(const std::vector<std::string>& rest) {
     else if (flag == "--jwks") a.jwks_file = value;
     else return fhir::make_issue(fhir::err::kInvalidParameter, "unknown option " + flag);
   }
-  if (!fhir::is_valid_id(a.client.id))
-    return fhir::make_issue(fhir::err::kInvalidParameter, "--id must be 1-64 characters from A-Z a-z 0-9 - and .");
-  if (!auth::is_client_role(a.client.role))
-    return fhir::make_issue(fhir::err::kInvalidParameter,
-                            "--role must be source, partner, compliance, care-manager or admin");
-  if (!auth::is_organization_reference(a.client.organization))
-    return fhir::make_issue(fhir::err::kInvalidParameter, "--organization must be Organization/ID");
-  if (auto st = auth::check_scopes(a.client.scopes); !st) return st.take_issue();
+  if (auto st = auth::check_client(a.client); !st) return st.take_issue();
   return a;
 }
 
-// The JWKS file, checked: at least one key a client may sign with.
-fhir::Result<std::string> read_jwks(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fhir::make_issue(fhir::err::kInvalidParameter, "cannot read the --jwks file");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto set = auth::JwkSet::parse(text.str());
-  if (!set) return set.take_issue();
-  if (set->keys().empty())
-    return fhir::make_issue(fhir::err::kInvalidParameter, "the --jwks file has no RS384 or ES384 key");
-  return text.str();
-}
-
-int add(fhir::store::Store& store, const fhir::Clock& clock, const std::vector<std::string>& rest) {
+int add(fhir::store::Store& store, const fhir::Clock& clock, const std::vector<std::string>& rest, int poll_ms) {
   auto a = parse_add(rest);
   if (!a) return fail(a.issue().diagnostics);
   if (!a->jwks_file.empty()) {
-    auto jwks = read_jwks(a->jwks_file);
+    auto jwks = auth::read_jwks_file(a->jwks_file);
     if (!jwks) return fail(jwks.issue().diagnostics);
     a->client.jwks = std::move(*jwks);
   }
@@ -100,6 +87,7 @@ int add(fhir::store::Store& store, const fhir::Clock& clock, const std::vector<s
   const fhir::store::ClientRecord& c = a->client;
   auto st = write_sync(store, [&c](fhir::store::WriteTxn& tx) { return tx.add_client(c); });
   if (!st) return fail(c.id + ": " + st.issue().diagnostics);
+  wait_for_servers(poll_ms);
   std::printf("client %s added (%s, %s)\n", c.id.c_str(), c.role.c_str(), c.organization.c_str());
   return 0;
 }
@@ -117,12 +105,13 @@ int list(fhir::store::Store& store) {
   return 0;
 }
 
-int revoke(fhir::store::Store& store, const fhir::Clock& clock, const std::vector<std::string>& rest) {
+int revoke(fhir::store::Store& store, const fhir::Clock& clock, const std::vector<std::string>& rest, int poll_ms) {
   if (rest.size() != 2 || rest[0] != "--id") return fail("revoke takes --id ID");
   const std::string id = rest[1];
   const std::int64_t now = clock.now_ms();
   auto st = write_sync(store, [&](fhir::store::WriteTxn& tx) { return tx.revoke_client(id, now); });
   if (!st) return fail(id + ": " + st.issue().diagnostics);
+  wait_for_servers(poll_ms);
   std::printf("client %s revoked\n", id.c_str());
   return 0;
 }
@@ -143,9 +132,10 @@ int client_command(const std::vector<std::string>& args) {
   auto store = fhir::store::open_sqlite_store(options, clock);
   if (!store) return fail(store.issue().diagnostics);
   int code = 2;
-  if (args[0] == "add") code = add(**store, clock, loaded->rest);
+  const int poll_ms = loaded->settings.change_poll_ms;
+  if (args[0] == "add") code = add(**store, clock, loaded->rest, poll_ms);
   else if (args[0] == "list") code = loaded->rest.empty() ? list(**store) : fail("list takes only --db");
-  else code = revoke(**store, clock, loaded->rest);
+  else code = revoke(**store, clock, loaded->rest, poll_ms);
   (*store)->close();
   return code;
 }

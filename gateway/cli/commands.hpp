@@ -10,5 +10,6 @@ namespace gateway {
 int serve_command(const std::vector<std::string>& args);
 int import_command(const std::vector<std::string>& args);
 int client_command(const std::vector<std::string>& args);
+int token_command(const std::vector<std::string>& args);
 
 }  // namespace gateway

@@ -4,6 +4,7 @@
 //   carebridge import --db PATH [--client ID] FILE_OR_DIR...
 //   carebridge client add --db PATH --id ID --role ROLE --organization Organization/ID
 //                         [--scopes "..."] [--jwks FILE] [--part2-program]
+//   carebridge token --db PATH [--config FILE] --client ID --purpose CODE [--scope S] [--user ID]
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ void print_help() {
       "  carebridge client revoke --db PATH --id ID\n"
       "      The registry of client systems (roles: source, partner, compliance,\n"
       "      care-manager, admin), also while a server runs on the store.\n"
+      "  carebridge token --db PATH [--config FILE] --client ID --purpose CODE\n"
+      "                   [--scope S] [--user ID]\n"
+      "      Print an access token for a registered client (purpose: an HL7 v3\n"
+      "      PurposeOfUse code such as TREAT), signed with the store's gateway key.\n"
       "  carebridge --help\n\n"
       "Settings (flags over CAREBRIDGE_* environment over the config file):\n%s",
       CAREBRIDGE_VERSION, gateway::settings_help().c_str());
@@ -53,6 +58,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return gateway::serve_command(args);
   if (command == "import") return gateway::import_command(args);
   if (command == "client") return gateway::client_command(args);
+  if (command == "token") return gateway::token_command(args);
   std::fprintf(stderr, "carebridge: unknown command '%s' (try --help)\n", command.c_str());
   return 2;
 }

@@ -5,8 +5,22 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace gateway {
+
+// A client system declared in the config file ("clients": [...]). At each
+// start the store's registry is brought in line with it (added, or its
+// role, organization, scopes, keys and Part 2 flag replaced); a revoked
+// client stays revoked.
+struct ConfiguredClient {
+  std::string id;
+  std::string role;
+  std::string organization;  // "Organization/ID"
+  std::string scopes;        // empty: what the role allows
+  std::string jwks_file;     // its public keys; empty: none yet
+  bool part2_program = false;
+};
 
 struct Settings {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 binds a free one
@@ -32,6 +46,9 @@ struct Settings {
   int search_max_count = 1000;
   int search_max_results = 100000;  // a search's matches beyond this are not paged to
   std::size_t search_cursor_ids = 1000000;  // ids held for paging links, all searches together
+  int access_token_seconds = 300;  // lifetime of issued access tokens (SMART recommends 5 minutes)
+  std::size_t token_cache_entries = 100000;  // verified access tokens remembered
+  std::vector<ConfiguredClient> clients;      // from the config file only
 };
 
 }  // namespace gateway

@@ -86,6 +86,10 @@ const std::vector<SettingDef>& defs() {
        number(&Settings::search_max_results)},
       {"search_cursor_ids", "CAREBRIDGE_SEARCH_CURSOR_IDS", "ids kept for search paging links",
        number(&Settings::search_cursor_ids)},
+      {"access_token_seconds", "CAREBRIDGE_ACCESS_TOKEN_SECONDS", "lifetime of the access tokens issued",
+       number(&Settings::access_token_seconds)},
+      {"token_cache_entries", "CAREBRIDGE_TOKEN_CACHE_ENTRIES", "verified access tokens kept for reuse",
+       number(&Settings::token_cache_entries)},
   };
   return kDefs;
 }
@@ -101,6 +105,29 @@ fhir::Issue bad_value(const std::string& where) {
   return fhir::make_issue(fhir::err::kInvalidParameter, "invalid value for " + where);
 }
 
+// "clients": [{"id", "role", "organization", "scopes", "jwks_file",
+// "part2_program"}]; what the values must be is checked where they are
+// registered (gateway/auth/client_rules.hpp).
+fhir::Status read_clients(Settings& s, const fhir::json::Value& list, const std::string& path) {
+  if (!list.is_array()) return bad_value("clients in " + path + " (an array of objects)");
+  for (const auto& item : list.items()) {
+    if (!item.is_object()) return bad_value("clients in " + path + " (an array of objects)");
+    ConfiguredClient c;
+    for (const auto& [key, value] : item.members()) {
+      if (key == "part2_program" && value.is_bool()) c.part2_program = value.as_bool();
+      else if (!value.is_string()) return bad_value("clients[]." + key + " in " + path);
+      else if (key == "id") c.id = value.text();
+      else if (key == "role") c.role = value.text();
+      else if (key == "organization") c.organization = value.text();
+      else if (key == "scopes") c.scopes = value.text();
+      else if (key == "jwks_file") c.jwks_file = value.text();
+      else return fhir::make_issue(fhir::err::kInvalidParameter, "unknown key clients[]." + key + " in " + path);
+    }
+    s.clients.push_back(std::move(c));
+  }
+  return fhir::ok_status();
+}
+
 fhir::Status apply_file(Settings& s, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fhir::make_issue(fhir::err::kInvalidParameter, "cannot read config file " + path);
@@ -110,6 +137,10 @@ fhir::Status apply_file(Settings& s, const std::string& path) {
   if (!doc || !doc->is_object())
     return fhir::make_issue(fhir::err::kInvalidParameter, "config file " + path + " is not a JSON object");
   for (const auto& [key, value] : doc->members()) {
+    if (key == "clients") {
+      if (auto st = read_clients(s, value, path); !st) return st;
+      continue;
+    }
     const SettingDef* def = nullptr;
     for (const auto& d : defs())
       if (key == d.key) def = &d;
@@ -160,7 +191,8 @@ fhir::Result<LoadedSettings> load_settings(const std::vector<std::string>& args)
 
 std::string settings_help() {
   std::string out;
-  out += "  --config FILE  (CAREBRIDGE_CONFIG)  JSON file of settings, keys as below\n";
+  out += "  --config FILE  (CAREBRIDGE_CONFIG)  JSON file of settings, keys as below, and \"clients\":\n"
+         "      [{\"id\", \"role\", \"organization\", \"scopes\", \"jwks_file\", \"part2_program\"}]\n";
   for (const auto& d : defs()) {
     out += "  " + flag_of(d) + " VALUE  (" + d.env + ", config key \"" + d.key + "\")\n      " +
            d.help + "\n";

@@ -12,6 +12,8 @@
 #include "gateway/storage/storage_pool.hpp"
 #include "gateway/write/bundle_response.hpp"
 #include "gateway/write/plan.hpp"
+#include "gateway/write/plan_scopes.hpp"
+#include "gateway/search/search_scopes.hpp"
 
 namespace gateway {
 namespace {
@@ -36,6 +38,8 @@ net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outco
     }
     SearchRequest request;
     request.query = std::move(*query);
+    request.requester = x.context.get();
+    narrow_includes_to_scopes(request.query, x.context->scopes);
     request.types = {o.type};
     auto result = co_await app.storage->run([&] { return run_search(app, request); });
     if (!result) co_return result.take_issue();
@@ -50,6 +54,10 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
   auto plan = plan_bundle(x.request.body, app.write);
   if (!plan) {
     x.fail(plan.issue());
+    co_return;
+  }
+  if (auto st = check_plan_scopes(*plan, *x.context); !st) {
+    x.fail(st.issue());
     co_return;
   }
   PlanKind kind = plan->kind;

@@ -11,6 +11,9 @@ struct AppContext;
 struct Exchange;
 
 net::awaitable<void> handle_capabilities(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_smart_configuration(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_jwks(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_token(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_read(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_vread(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_create(Exchange& x, const AppContext& app);

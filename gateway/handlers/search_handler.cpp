@@ -9,15 +9,36 @@
 #include "fhir/core/instant.hpp"
 #include "fhir/core/query.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/auth/scope_check.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/search/search_bundle.hpp"
+#include "gateway/search/search_scopes.hpp"
 #include "gateway/search/search_service.hpp"
 #include "gateway/storage/storage_pool.hpp"
 #include "profiles/type_model.hpp"
 
 namespace gateway {
 namespace {
+
+// The types a search reaches, by the token: each type named (_type) needs
+// permission p, and without _type the search covers only the types the
+// token has p on (403 when that is none).
+fhir::Result<std::vector<std::string>> permitted_types(const auth::RequestContext& ctx,
+                                                       const std::vector<std::string>& named,
+                                                       const std::vector<std::string>& all, auth::Permission p) {
+  if (!named.empty()) {
+    for (const auto& t : named)
+      if (auto st = auth::require_scope(ctx, t, p); !st) return st.take_issue();
+    return named;
+  }
+  std::vector<std::string> out;
+  for (const auto& t : all)
+    if (ctx.scopes.allows(t, p)) out.push_back(t);
+  if (out.empty())
+    return fhir::make_issue(fhir::err::kForbidden, "The access token's scopes grant this on no resource type");
+  return out;
+}
 
 net::awaitable<void> respond(Exchange& x, const AppContext& app, SearchRequest request, std::string path,
                              std::string extra_query = {}) {
@@ -63,12 +84,18 @@ net::awaitable<void> handle_search(Exchange& x, const AppContext& app) {
     co_return;
   }
   request.query = std::move(*parsed);
-  if (!type.empty())
-    request.types = {type};
-  else if (!request.query.types.empty())
-    request.types = request.query.types;
-  else
-    request.types = app.types->resource_types();
+  request.requester = x.context.get();
+  narrow_includes_to_scopes(request.query, x.context->scopes);
+  if (!type.empty()) {
+    request.types = {type};  // its scope checked by the authorize stage
+  } else {
+    auto types = permitted_types(*x.context, request.query.types, app.types->resource_types(), auth::kSearch);
+    if (!types) {
+      x.fail(types.issue());
+      co_return;
+    }
+    request.types = std::move(*types);
+  }
   co_await respond(x, app, std::move(request), std::move(path));
 }
 
@@ -107,17 +134,27 @@ net::awaitable<void> handle_everything(Exchange& x, const AppContext& app) {
     co_return;
   }
   request.query = std::move(*parsed);
+  request.requester = x.context.get();
   // R4: _type limits the compartment's types.
+  std::vector<std::string> named;
+  std::vector<std::string> all;
   if (request.query.types.empty()) {
     // The compartment lists Patient already (Patient.link): once, or every
     // Patient would be answered twice.
-    request.types = app.compartment->types();
-    if (!app.compartment->has_type("Patient")) request.types.insert(request.types.begin(), "Patient");
+    all = app.compartment->types();
+    if (!app.compartment->has_type("Patient")) all.insert(all.begin(), "Patient");
   } else {
     for (const auto& t : request.query.types)
-      if (t == "Patient" || app.compartment->has_type(t)) request.types.push_back(t);
-    if (request.types.empty()) request.types.push_back("Patient");
+      if (t == "Patient" || app.compartment->has_type(t)) named.push_back(t);
+    if (named.empty()) named.push_back("Patient");
   }
+  // The operation reads the record: r on each type it returns.
+  auto types = permitted_types(*x.context, named, all, auth::kRead);
+  if (!types) {
+    x.fail(types.issue());
+    co_return;
+  }
+  request.types = std::move(*types);
   request.compartment_patient = x.route.id;
 
   auto patient = co_await app.storage->run([&] { return app.store->read_head("Patient", x.route.id); });

@@ -9,6 +9,7 @@
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/resource_response.hpp"
 #include "gateway/write/plan.hpp"
+#include "gateway/write/plan_scopes.hpp"
 
 namespace gateway {
 namespace {
@@ -53,6 +54,11 @@ net::awaitable<std::optional<EntryOutcome>> run_rest_write(Exchange& x, const Ap
   auto plan = plan_rest_write(w, app.write);
   if (!plan) {
     x.fail(plan.issue());
+    co_return std::nullopt;
+  }
+  // If-None-Exist and conditional references search (s).
+  if (auto st = check_plan_scopes(*plan, *x.context); !st) {
+    x.fail(st.issue());
     co_return std::nullopt;
   }
   auto outcomes = co_await execute_plan(std::move(*plan), app);

@@ -46,7 +46,10 @@ bool match_pattern(std::string_view pattern, const std::vector<std::string_view>
 
 const std::vector<RouteSpec>& route_table() {
   static const std::vector<RouteSpec> kRoutes = {
-      {"GET", "metadata", Interaction::capabilities, ""},
+      {"GET", "metadata", Interaction::capabilities, "", RouteAccess::open},
+      {"GET", ".well-known/smart-configuration", Interaction::smart_configuration, "", RouteAccess::open},
+      {"GET", ".well-known/jwks.json", Interaction::jwks, "", RouteAccess::open},
+      {"POST", "auth/token", Interaction::token, "", RouteAccess::open},
       {"GET", "", Interaction::search_system, "search-system"},
       {"POST", "_search", Interaction::search_system, ""},
       {"POST", "", Interaction::bundle, "transaction batch"},
@@ -91,6 +94,7 @@ fhir::Result<Route> match_route(std::string_view method, std::string_view path,
     if (!r.vid.empty() && !fhir::is_valid_id(r.vid))
       return fhir::make_issue(fhir::err::kInvalidId, "Malformed version id");
     r.interaction = spec.interaction;
+    r.access = spec.access;
     return r;
   }
   if (path_known)

@@ -17,6 +17,9 @@ namespace gateway {
 
 enum class Interaction {
   capabilities,
+  smart_configuration,  // GET /.well-known/smart-configuration
+  jwks,                 // GET /.well-known/jwks.json: the keys access tokens are signed with
+  token,                // POST /auth/token (SMART Backend Services)
   create,
   read,
   vread,
@@ -36,17 +39,23 @@ enum class Interaction {
   everything,          // GET /Patient/{id}/$everything
 };
 
+// Whether a route needs an access token. Open: the CapabilityStatement and
+// what a client needs to obtain a token; everything else needs one.
+enum class RouteAccess { token, open };
+
 struct RouteSpec {
   const char* method;
   const char* pattern;  // segments; "{type}", "{id}", "{vid}", "{ctype}" are variables
   Interaction interaction;
   const char* codes;  // CapabilityStatement interaction codes, space-separated
+  RouteAccess access = RouteAccess::token;
 };
 
 const std::vector<RouteSpec>& route_table();
 
 struct Route {
   Interaction interaction = Interaction::capabilities;
+  RouteAccess access = RouteAccess::token;
   std::string type;
   std::string id;
   std::string vid;

@@ -9,6 +9,7 @@
 #include "fhir/search/query_canonical.hpp"
 #include "fhir/search/search_params.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/auth/request_context.hpp"
 #include "gateway/search/result_cache.hpp"
 #include "profiles/type_model.hpp"
 
@@ -62,6 +63,10 @@ std::string cursor_key(const SearchRequest& r) {
   for (const auto& t : r.types) key += "|" + t;
   if (r.compartment_patient) key += "|Patient/" + *r.compartment_patient;
   if (r.since_ms) key += "|" + std::to_string(*r.since_ms);
+  // A cursor serves only the requester (and grant) that made it.
+  if (r.requester != nullptr)
+    key += "|" + r.requester->client_id + "|" + r.requester->scopes.to_string() + "|" +
+           r.requester->purpose.code + "|" + r.requester->user_id;
   return key;
 }
 
@@ -137,6 +142,10 @@ class Includer {
            std::any_of(r_.query.revinclude.begin(), r_.query.revinclude.end(), it);
   }
 
+  bool may_read(const std::string& type) const {
+    return r_.requester == nullptr || r_.requester->scopes.allows(type, auth::kRead);
+  }
+
   // _include: the references the included resource's parameter holds.
   void forward_targets(const fhir::store::VersionRecord& rec, bool first,
                        std::map<std::string, std::set<std::string>>& targets) {
@@ -158,6 +167,7 @@ class Includer {
           const auto& v = ref.value;
           if (v.local || v.type.empty() || v.id.empty() || !v.url.empty()) continue;
           if (!s.target_type.empty() && v.type != s.target_type) continue;
+          if (!may_read(v.type)) continue;
           targets[v.type].insert(v.id);
         }
       }
@@ -167,7 +177,7 @@ class Includer {
   // _revinclude: resources whose parameter refers to one of the frontier.
   fhir::Status reverse_hits(const std::vector<RecordPtr>& frontier, bool first, std::vector<SearchHit>& hits) {
     for (const IncludeSpec& s : r_.query.revinclude) {
-      if ((!first && !s.iterate) || s.source_type.empty()) continue;
+      if ((!first && !s.iterate) || s.source_type.empty() || !may_read(s.source_type)) continue;
       for (const auto& bp : app_.search->for_type(s.source_type)) {
         if (bp.param->type != fhir::search::ParamType::reference) continue;
         if (!s.wildcard && bp.param->code != s.param->code) continue;

@@ -19,9 +19,15 @@
 namespace gateway {
 
 struct AppContext;
+namespace auth {
+struct RequestContext;
+}
 
 struct SearchRequest {
   fhir::search::SearchQuery query;
+  // Who asks: included resources are limited to types it may read, and
+  // paging cursors are bound to it. Null only for the gateway's own use.
+  const auth::RequestContext* requester = nullptr;
   std::vector<std::string> types;  // what is searched (one type, _type's, or a compartment's)
   std::optional<std::string> compartment_patient;
   std::optional<std::int64_t> since_ms;

@@ -1,8 +1,9 @@
 // ChangeFollower: follows the store's global commit sequence and
 // invalidates the read cache for every version committed by anyone,
 // including other processes on the same store (carebridge import), which
-// this process otherwise cannot see. Runs on its own thread, never an io
-// thread.
+// this process otherwise cannot see; and reloads the client registry when
+// the store's client generation moves (carebridge client add|revoke).
+// Runs on its own thread, never an io thread.
 #pragma once
 
 #include <chrono>
@@ -17,19 +18,28 @@ class Store;
 
 namespace gateway {
 
+namespace auth {
+class ClientRegistry;
+}
 class ReadCache;
 
 class ChangeFollower {
  public:
-  ChangeFollower(fhir::store::Store& store, ReadCache& cache, std::chrono::milliseconds interval);
+  // cache may be null (no read cache).
+  ChangeFollower(fhir::store::Store& store, ReadCache* cache, auth::ClientRegistry& clients,
+                 std::chrono::milliseconds interval);
   ~ChangeFollower();
   void stop();
 
  private:
   void run(std::int64_t from_seq);
 
+  void follow_versions(std::int64_t& seq);
+  void follow_clients();
+
   fhir::store::Store& store_;
-  ReadCache& cache_;
+  ReadCache* cache_;
+  auth::ClientRegistry& clients_;
   std::chrono::milliseconds interval_;
   std::mutex mu_;
   std::condition_variable cv_;

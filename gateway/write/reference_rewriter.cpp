@@ -11,6 +11,21 @@ bool is_conditional_reference(std::string_view ref) {
   return ref.substr(0, q).find_first_of("/:") == std::string_view::npos;
 }
 
+void conditional_reference_types(const fhir::json::Value& node, std::set<std::string>& types) {
+  if (node.is_array()) {
+    for (const auto& item : node.items()) conditional_reference_types(item, types);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (const auto& [key, child] : node.members()) {
+    if (key == "reference" && child.is_string()) {
+      if (is_conditional_reference(child.text())) types.insert(child.text().substr(0, child.text().find('?')));
+      continue;
+    }
+    conditional_reference_types(child, types);
+  }
+}
+
 fhir::Status rewrite_references(fhir::json::Value& node, const ReferenceMap& refs,
                                 const ConditionalResolver& resolve) {
   if (node.is_array()) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,6 +23,10 @@ using ReferenceMap = std::unordered_map<std::string, std::string>;
 using ConditionalResolver = std::function<fhir::Result<std::string>(std::string_view)>;
 
 bool is_conditional_reference(std::string_view ref);
+
+// The types that conditional references anywhere in node search
+// ("Practitioner?identifier=..." -> Practitioner).
+void conditional_reference_types(const fhir::json::Value& node, std::set<std::string>& types);
 
 fhir::Status rewrite_references(fhir::json::Value& node, const ReferenceMap& refs,
                                 const ConditionalResolver& resolve);

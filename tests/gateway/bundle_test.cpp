@@ -612,7 +612,7 @@ TEST_F(BundleTest, ConcurrentConditionalCreatesCreateExactlyOne) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kClients; ++i)
     threads.emplace_back([&, i] {
-      TestClient c(client().base_url());
+      TestClient c = client();
       BundleBuilder b("transaction");
       b.post("Patient", patient("race"), urn, cond).post("Observation", observation(urn));
       results[i] = c.post("", b.json());

@@ -25,9 +25,10 @@ TEST(CliTest, HelpDocumentsCommandsAndSettings) {
 
 TEST(CliTest, ServePrintsListeningLineAndStopsOnSigterm) {
   TempDir dir;
+  const std::string token = cli_admin_token((dir.path() / "s.db").string());
   ServerProcess server((dir.path() / "s.db").string());
   ASSERT_TRUE(server.started());
-  TestClient client(server.base_url());
+  TestClient client(server.base_url(), token);
   EXPECT_EQ(client.get("metadata").status, 200);
   int status = server.signal_and_wait(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status));
@@ -38,6 +39,7 @@ TEST(CliTest, SigtermLetsTheRequestInFlightFinish) {
   TempDir dir;
   std::string db = (dir.path() / "s.db").string();
   std::string body = R"({"resourceType":"Patient","id":"late","active":true})";
+  const std::string token = cli_admin_token(db);
   {
     ServerProcess server(db);
     ASSERT_TRUE(server.started());
@@ -46,6 +48,7 @@ TEST(CliTest, SigtermLetsTheRequestInFlightFinish) {
     ASSERT_TRUE(idle.connected() && busy.connected());
     // The head and half the body: the request is in flight when SIGTERM comes.
     std::string head = "PUT /Patient/late HTTP/1.1\r\nHost: x\r\nContent-Type: application/fhir+json\r\n"
+                       "Authorization: Bearer " + token + "\r\n"
                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     ASSERT_TRUE(busy.send_text(head + body.substr(0, 10)));
     // Let the server read the head. Nothing observable says it has (it
@@ -66,7 +69,7 @@ TEST(CliTest, SigtermLetsTheRequestInFlightFinish) {
   }
   ServerProcess restarted(db);
   ASSERT_TRUE(restarted.started());
-  EXPECT_EQ(TestClient(restarted.base_url()).get("Patient/late").status, 200);
+  EXPECT_EQ(TestClient(restarted.base_url(), token).get("Patient/late").status, 200);
 }
 
 TEST(CliTest, ConfigFileAndFlagsPrecedence) {
@@ -76,7 +79,7 @@ TEST(CliTest, ConfigFileAndFlagsPrecedence) {
   // The flag overrides the file's body limit; the file's page size holds.
   ServerProcess server((dir.path() / "s.db").string(), {"--config", config, "--body-limit", "100000"});
   ASSERT_TRUE(server.started());
-  TestClient client(server.base_url());
+  TestClient client(server.base_url(), cli_admin_token((dir.path() / "s.db").string()));
   ASSERT_EQ(client.post("Patient", R"({"resourceType":"Patient","active":true})").status, 201);
   ASSERT_EQ(client.post("Patient", R"({"resourceType":"Patient","active":true})").status, 201);
   auto h = client.get("Patient/_history").json();
@@ -95,7 +98,7 @@ TEST(CliTest, ImportLoadsFilesAndBundles) {
   EXPECT_NE(out.find("[1/"), std::string::npos) << out;  // progress lines
   ServerProcess server(db);
   ASSERT_TRUE(server.started());
-  TestClient client(server.base_url());
+  TestClient client(server.base_url(), cli_admin_token((dir.path() / "s.db").string()));
   EXPECT_EQ(client.get("Patient/example").status, 200);
   auto patients = client.get("Patient/_history").json();
   EXPECT_GE(std::stoi(patients.find("total")->text()), 2);
@@ -136,7 +139,7 @@ TEST(CliTest, ImportWhileServerRuns) {
   std::string db = (dir.path() / "s.db").string();
   ServerProcess server(db);
   ASSERT_TRUE(server.started());
-  TestClient client(server.base_url());
+  TestClient client(server.base_url(), cli_admin_token((dir.path() / "s.db").string()));
   ASSERT_EQ(client.put("Patient/a", R"({"resourceType":"Patient","id":"a"})").status, 201);
   std::string out;
   EXPECT_EQ(run_binary({"import", "--db", db, "--share-dir", share_dir(),

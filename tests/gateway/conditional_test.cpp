@@ -179,7 +179,7 @@ TEST_F(ConditionalTest, ConcurrentIfNoneExistCreatesExactlyOne) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kClients; ++i)
     threads.emplace_back([&, i] {
-      TestClient c(client().base_url());
+      TestClient c = client();
       auto r = c.post("Patient", patient("race"), {{"If-None-Exist", std::string("identifier=") + kSys + "|race"}});
       status[i] = r.status;
       ids[i] = std::string(r.json().string_at("id"));

@@ -20,6 +20,7 @@ TEST(DurabilityTest, AcknowledgedCreatesSurviveKill9) {
   std::string db = (dir.path() / "store.db").string();
   std::mutex mu;
   std::vector<std::string> acknowledged;  // guarded by mu
+  const std::string token = cli_admin_token(db);
   {
     ServerProcess server(db);
     ASSERT_TRUE(server.started());
@@ -27,7 +28,7 @@ TEST(DurabilityTest, AcknowledgedCreatesSurviveKill9) {
     std::vector<std::thread> clients;
     for (int c = 0; c < 8; ++c) {
       clients.emplace_back([&, c] {
-        TestClient client(server.base_url());
+        TestClient client(server.base_url(), token);
         for (int i = 0; !stop; ++i) {
           std::string body = R"({"resourceType":"Observation","status":"final","code":{"text":"c)" +
                              std::to_string(c) + "-" + std::to_string(i) + R"("}})";
@@ -53,7 +54,7 @@ TEST(DurabilityTest, AcknowledgedCreatesSurviveKill9) {
   }
   ServerProcess restarted(db);
   ASSERT_TRUE(restarted.started());
-  TestClient client(restarted.base_url());
+  TestClient client(restarted.base_url(), token);
   for (const auto& id : acknowledged) {
     auto r = client.get("Observation/" + id);
     ASSERT_EQ(r.status, 200) << "acknowledged write lost: " << id;

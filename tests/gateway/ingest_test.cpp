@@ -199,7 +199,8 @@ TEST_F(IngestTest, AllSyntheaBundlesThroughImport) {
   EXPECT_NE(out.find("[29/29]"), std::string::npos) << out;
   ServerProcess server((dir_.path() / "import.db").string());
   ASSERT_TRUE(server.started());
-  check_store(TestClient(server.base_url()), expected_resources(folders_));
+  check_store(TestClient(server.base_url(), cli_admin_token((dir_.path() / "import.db").string())),
+              expected_resources(folders_));
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ TEST(ReadCacheProcessTest, AnotherProcessesWritesArePickedUp) {
   std::string db = (dir.path() / "s.db").string();
   ServerProcess server(db);
   ASSERT_TRUE(server.started());
-  TestClient client(server.base_url());
+  TestClient client(server.base_url(), cli_admin_token(db));
   ASSERT_EQ(client.put("Patient/a", R"({"resourceType":"Patient","id":"a","active":true})").status, 201);
   EXPECT_EQ(client.get("Patient/a").header("etag"), "W/\"1\"");  // cached now
   std::string file = (dir.path() / "a.json").string();

@@ -25,7 +25,7 @@ TEST(SearchReindexTest, AStoreWithAnotherIndexStampIsReindexedOnOpen) {
   {
     ServerProcess server(db);
     ASSERT_TRUE(server.started());
-    TestClient client(server.base_url());
+    TestClient client(server.base_url(), cli_admin_token(db));
     ASSERT_EQ(client.put("Patient/r1", R"({"resourceType":"Patient","id":"r1","name":[{"family":"Reindex"}]})").status,
               201);
     ASSERT_EQ(total(client, "Patient?family=reindex"), 1);
@@ -39,7 +39,7 @@ TEST(SearchReindexTest, AStoreWithAnotherIndexStampIsReindexedOnOpen) {
   }
   ServerProcess restarted(db);
   ASSERT_TRUE(restarted.started());
-  TestClient client(restarted.base_url());
+  TestClient client(restarted.base_url(), cli_admin_token(db));
   EXPECT_EQ(total(client, "Patient?family=reindex"), 1);
   EXPECT_EQ(total(client, "Patient?family=other"), 0);
 }

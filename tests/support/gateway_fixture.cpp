@@ -1,6 +1,12 @@
 #include "tests/support/gateway_fixture.hpp"
 
+#include <future>
+
+#include "fhir/store/store.hpp"
 #include "gateway/app/runtime.hpp"
+#include "gateway/auth/access_token.hpp"
+#include "gateway/auth/client_registry.hpp"
+#include "gateway/auth/purpose_of_use.hpp"
 #include "gateway/http/http_server.hpp"
 #include "tests/support/fixture_paths.hpp"
 
@@ -34,6 +40,41 @@ void RunningGateway::stop() {
 
 RunningGateway::~RunningGateway() { stop(); }
 
+std::string RunningGateway::register_and_token(const std::string& role, const std::string& scopes,
+                                               const std::string& purpose) {
+  if (!runtime_) return {};
+  gateway::AppContext& app = runtime_->app();
+  fhir::store::ClientRecord rec;
+  rec.id = "test-" + role + "-" + std::to_string(++clients_);
+  rec.role = role;
+  rec.organization = "Organization/test-org";
+  rec.scopes = scopes;
+  rec.created_ms = app.clock->now_ms();
+  std::promise<fhir::Status> done;
+  app.store->write([&rec](fhir::store::WriteTxn& tx) { return tx.add_client(rec); },
+                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
+  auto st = done.get_future().get();
+  EXPECT_TRUE(st) << st.issue().diagnostics;
+  // Synchronously, so the very next request knows the client.
+  auto reloaded = app.clients->reload(*app.store);
+  EXPECT_TRUE(reloaded);
+
+  gateway::auth::RequestContext ctx;
+  ctx.client_id = rec.id;
+  ctx.organization = rec.organization;
+  ctx.role = role;
+  ctx.scopes = gateway::auth::allowed_scopes(rec);
+  auto pou = gateway::auth::parse_purpose_of_use(purpose, *app.purposes);
+  EXPECT_TRUE(pou) << purpose;
+  if (pou) ctx.purpose = *pou;
+  // Issued at the epoch and valid until 2100, so tests may move their
+  // clock anywhere in between.
+  constexpr std::int64_t kYear2100Ms = 4102444800000;
+  auto token = gateway::auth::mint_access_token(ctx, *app.identity, 0, kYear2100Ms);
+  EXPECT_TRUE(token);
+  return token ? *token : std::string();
+}
+
 void GatewayTest::SetUp() {
   gateway::Settings s;
   s.listen = "127.0.0.1:0";
@@ -43,7 +84,7 @@ void GatewayTest::SetUp() {
   s.storage_threads = 2;
   configure(s);
   gateway_ = std::make_unique<RunningGateway>(s, &clock_);
-  client_ = std::make_unique<TestClient>(gateway_->base_url());
+  client_ = std::make_unique<TestClient>(gateway_->base_url(), gateway_->register_and_token("admin"));
 }
 
 void GatewayTest::TearDown() {

@@ -27,12 +27,20 @@ class RunningGateway {
   ~RunningGateway();
   const std::string& base_url() const { return base_url_; }
   void stop();
+  // Registers a client in the gateway's store (role, Organization/test-org,
+  // scopes: "" for the role's) and returns an access token for it, minted
+  // with the gateway's own key as `carebridge token` does, valid from the
+  // epoch to 2100 whatever the test clock says. Distinct ids each call.
+  std::string register_and_token(const std::string& role, const std::string& scopes = {},
+                                 const std::string& purpose = "TREAT");
+  gateway::Runtime& runtime() { return *runtime_; }
 
  private:
   std::unique_ptr<gateway::Runtime> runtime_;
   std::unique_ptr<gateway::HttpServer> server_;
   std::thread thread_;
   std::string base_url_;
+  int clients_ = 0;
 };
 
 class GatewayTest : public ::testing::Test {
@@ -45,8 +53,15 @@ class GatewayTest : public ::testing::Test {
   TempDir dir_;
   fhir::ManualClock clock_{1735689600000};  // 2025-01-01T00:00:00Z
   std::unique_ptr<RunningGateway> gateway_;
+  // Carries an admin token (system/*.cruds); anonymous() carries none.
   std::unique_ptr<TestClient> client_;
   const TestClient& client() const { return *client_; }
+  TestClient anonymous() const { return client_->with_bearer(""); }
+  // A client of this role and scopes, with its own token.
+  TestClient client_as(const std::string& role, const std::string& scopes = {},
+                       const std::string& purpose = "TREAT") {
+    return client_->with_bearer(gateway_->register_and_token(role, scopes, purpose));
+  }
 };
 
 }  // namespace carebridge::test

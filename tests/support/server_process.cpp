@@ -99,3 +99,24 @@ int run_binary(const std::vector<std::string>& args, std::string* output) {
 }
 
 }  // namespace carebridge::test
+
+namespace carebridge::test {
+
+std::string cli_admin_token(const std::string& db_path) {
+  std::string out;
+  // Already registered on this store: the second add fails, which is fine.
+  run_binary({"client", "add", "--db", db_path, "--id", "test-admin", "--role", "admin", "--organization",
+              "Organization/test-org"},
+             &out);
+  out.clear();
+  int rc = run_binary({"token", "--db", db_path, "--client", "test-admin", "--purpose", "TREAT",
+                       "--access-token-seconds", "86400"},
+                      &out);
+  EXPECT_EQ(rc, 0) << out;
+  // The token is the last line (a first use may log the key it generated).
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  std::size_t nl = out.rfind('\n');
+  return nl == std::string::npos ? out : out.substr(nl + 1);
+}
+
+}  // namespace carebridge::test

@@ -33,4 +33,9 @@ class ServerProcess {
 // Runs the binary with args to completion; returns exit code, fills output.
 int run_binary(const std::vector<std::string>& args, std::string* output);
 
+// An access token for an admin client of the store at db_path, through the
+// command line (`carebridge client add` once, then `carebridge token`),
+// valid for a day. Works with or without a server running on the store.
+std::string cli_admin_token(const std::string& db_path);
+
 }  // namespace carebridge::test

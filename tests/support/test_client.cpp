@@ -81,17 +81,18 @@ std::optional<HttpResult> TestClient::try_request(const std::string& method, con
     curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
   curl_slist* list = nullptr;
-  bool has_ct = false, has_accept = false;
+  bool has_ct = false, has_accept = false, has_auth = false;
   for (const auto& [k, v] : headers) {
     std::string lower = k;
     std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
     has_ct = has_ct || lower == "content-type";
     has_accept = has_accept || lower == "accept";
+    has_auth = has_auth || lower == "authorization";
     list = curl_slist_append(list, (k + ": " + v).c_str());
   }
   if (!has_ct && !body.empty()) list = curl_slist_append(list, "Content-Type: application/fhir+json");
   if (!has_accept) list = curl_slist_append(list, "Accept: application/fhir+json");
-  // Authentication arrives with the access issue: add the token here.
+  if (!has_auth && !bearer_.empty()) list = curl_slist_append(list, ("Authorization: Bearer " + bearer_).c_str());
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list);
   CURLcode rc = curl_easy_perform(curl.get());
   curl_slist_free_all(list);

@@ -1,5 +1,6 @@
 // TestClient: every test request goes through here (real HTTP over
-// libcurl), so when requests need tokens, this is the one place to change.
+// libcurl), with the access token it was given unless the request sets
+// its own Authorization header.
 #pragma once
 
 #include <map>
@@ -26,7 +27,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class TestClient {
  public:
-  explicit TestClient(std::string base_url) : base_(std::move(base_url)) {}
+  // bearer: the access token every request carries (none when empty).
+  explicit TestClient(std::string base_url, std::string bearer = {})
+      : base_(std::move(base_url)), bearer_(std::move(bearer)) {}
 
   // path is relative to the base ("Patient/1") or absolute ("http://...").
   // Fails the test if the server cannot be reached.
@@ -49,9 +52,13 @@ class TestClient {
     return request("DELETE", path, {}, h);
   }
   const std::string& base_url() const { return base_; }
+  const std::string& bearer() const { return bearer_; }
+  // The same server, another token (or none: "").
+  TestClient with_bearer(std::string token) const { return TestClient(base_, std::move(token)); }
 
  private:
   std::string base_;
+  std::string bearer_;
 };
 
 }  // namespace carebridge::test
