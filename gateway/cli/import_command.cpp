@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "gateway/app/runtime.hpp"
+#include "gateway/auth/client_registry.hpp"
 #include "gateway/cli/commands.hpp"
 #include "gateway/config/settings_loader.hpp"
 #include "fhir/core/errors.hpp"
@@ -122,7 +123,7 @@ int import_command(const std::vector<std::string>& args) {
   std::string client;
   for (std::size_t i = 0; i < loaded->rest.size(); ++i) {
     if (loaded->rest[i] == "--client" && i + 1 < loaded->rest.size()) {
-      client = loaded->rest[++i];  // acting source client: used once clients exist
+      client = loaded->rest[++i];  // the source client the data comes from
     } else {
       inputs.push_back(loaded->rest[i]);
     }
@@ -136,6 +137,16 @@ int import_command(const std::vector<std::string>& args) {
   if (!runtime) {
     std::fprintf(stderr, "carebridge import: %s\n", runtime.issue().diagnostics.c_str());
     return 1;
+  }
+  // Data arrives from a registered source: the client named must be one
+  // that may push data (consent labeling reads its Part 2 flag).
+  if (!client.empty()) {
+    auto c = (*runtime)->app().clients->find(client);
+    if (!c || c->revoked() || (c->record.role != "source" && c->record.role != "admin")) {
+      std::fprintf(stderr, "carebridge import: --client must name a registered source (or admin) client\n");
+      (*runtime)->close();
+      return 2;
+    }
   }
   bool ok = true;
   auto files = collect_files(inputs, ok);
