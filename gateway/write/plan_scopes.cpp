@@ -13,6 +13,29 @@ namespace {
 
 using Need = std::pair<std::string, auth::Permission>;
 
+// A JSON Patch (RFC 6902) is applied only when its entry is stored, and in
+// a Bundle the patched resource's conditional references are resolved by
+// searching like any other entry's. What it brings in through its values is
+// known now; what a copy or move puts into a reference is not, so that
+// needs search on every type.
+void patch_searches(const fhir::json::Value& patch, std::set<std::string>& searched) {
+  if (!patch.is_array()) return;
+  constexpr std::string_view kReference = "/reference";
+  for (const auto& op : patch.items()) {
+    if (!op.is_object()) continue;
+    std::string_view path = op.string_at("path");
+    const bool into_reference =
+        path.size() >= kReference.size() && path.substr(path.size() - kReference.size()) == kReference;
+    if (const fhir::json::Value* value = op.find("value")) {
+      conditional_reference_types(*value, searched);
+      if (into_reference && value->is_string() && is_conditional_reference(value->text()))
+        searched.insert(value->text().substr(0, value->text().find('?')));
+    }
+    std::string_view kind = op.string_at("op");
+    if (into_reference && (kind == "copy" || kind == "move")) searched.insert("*");
+  }
+}
+
 std::vector<Need> needs_of(const PlannedEntry& e) {
   std::vector<Need> needs;
   const bool conditional = !e.criteria.empty();
@@ -24,11 +47,10 @@ std::vector<Need> needs_of(const PlannedEntry& e) {
     case EntryMethod::remove: needs.emplace_back(e.type, auth::kDelete); break;
   }
   if (conditional) needs.emplace_back(e.type, auth::kSearch);
-  if (e.resource) {
-    std::set<std::string> searched;
-    conditional_reference_types(e.resource->root(), searched);
-    for (auto& t : searched) needs.emplace_back(std::move(t), auth::kSearch);
-  }
+  std::set<std::string> searched;
+  if (e.resource) conditional_reference_types(e.resource->root(), searched);
+  if (e.patch) patch_searches(*e.patch, searched);
+  for (auto& t : searched) needs.emplace_back(std::move(t), auth::kSearch);
   return needs;
 }
 

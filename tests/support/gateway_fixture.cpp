@@ -40,6 +40,32 @@ void RunningGateway::stop() {
 
 RunningGateway::~RunningGateway() { stop(); }
 
+void RunningGateway::add_client(const fhir::store::ClientRecord& rec) {
+  if (!runtime_) return;
+  gateway::AppContext& app = runtime_->app();
+  std::promise<fhir::Status> done;
+  app.store->write([&rec](fhir::store::WriteTxn& tx) { return tx.add_client(rec); },
+                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
+  auto st = done.get_future().get();
+  EXPECT_TRUE(st) << st.issue().diagnostics;
+  // Synchronously, so the very next request knows the client.
+  auto reloaded = app.clients->reload(*app.store);
+  EXPECT_TRUE(reloaded);
+}
+
+void RunningGateway::revoke_client(const std::string& id) {
+  if (!runtime_) return;
+  gateway::AppContext& app = runtime_->app();
+  const std::int64_t now = app.clock->now_ms();
+  std::promise<fhir::Status> done;
+  app.store->write([&id, now](fhir::store::WriteTxn& tx) { return tx.revoke_client(id, now); },
+                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
+  auto st = done.get_future().get();
+  EXPECT_TRUE(st) << st.issue().diagnostics;
+  auto reloaded = app.clients->reload(*app.store);
+  EXPECT_TRUE(reloaded);
+}
+
 std::string RunningGateway::register_and_token(const std::string& role, const std::string& scopes,
                                                const std::string& purpose) {
   if (!runtime_) return {};
@@ -50,14 +76,7 @@ std::string RunningGateway::register_and_token(const std::string& role, const st
   rec.organization = "Organization/test-org";
   rec.scopes = scopes;
   rec.created_ms = app.clock->now_ms();
-  std::promise<fhir::Status> done;
-  app.store->write([&rec](fhir::store::WriteTxn& tx) { return tx.add_client(rec); },
-                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
-  auto st = done.get_future().get();
-  EXPECT_TRUE(st) << st.issue().diagnostics;
-  // Synchronously, so the very next request knows the client.
-  auto reloaded = app.clients->reload(*app.store);
-  EXPECT_TRUE(reloaded);
+  add_client(rec);
 
   gateway::auth::RequestContext ctx;
   ctx.client_id = rec.id;

@@ -13,6 +13,9 @@
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_client.hpp"
 
+namespace fhir::store {
+struct ClientRecord;
+}
 namespace gateway {
 class HttpServer;
 class Runtime;
@@ -34,6 +37,11 @@ class RunningGateway {
   std::string register_and_token(const std::string& role, const std::string& scopes = {},
                                  const std::string& purpose = "TREAT");
   gateway::Runtime& runtime() { return *runtime_; }
+  // Registers rec through the store's writer and reloads the registry, so
+  // the very next request knows it. Fails the test when the store refuses.
+  void add_client(const fhir::store::ClientRecord& rec);
+  // Revokes a client through the store's writer and reloads the registry.
+  void revoke_client(const std::string& id);
 
  private:
   std::unique_ptr<gateway::Runtime> runtime_;
