@@ -42,7 +42,7 @@ gateway::AppContext* g_based = nullptr;
 gateway::AppContext* make_app(std::shared_ptr<const profiles::TypeModel> types, const std::string& base) {
   static const fhir::SystemClock clock;
   static gateway::auth::ClientRegistry clients;  // empty: no token names a known client
-  static gateway::auth::TokenCache tokens(1024);
+  static gateway::auth::TokenCache tokens(1024, 1000000);
   auto* app = new gateway::AppContext();  // lives for the process
   app->types = std::move(types);
   app->clock = &clock;

@@ -85,14 +85,16 @@ Status upsert_client(Connection& conn, const ClientRecord& c) {
   if (!existing) return existing.take_issue();
   if (!*existing) return insert_client(conn, c);
   const ClientRecord& old = **existing;
-  if (old.role == c.role && old.organization == c.organization && old.scopes == c.scopes && old.jwks == c.jwks &&
+  ClientRecord next = c;
+  if (next.jwks.empty()) next.jwks = old.jwks;  // keys registered elsewhere stay
+  if (old.role == c.role && old.organization == c.organization && old.scopes == c.scopes && old.jwks == next.jwks &&
       old.part2_program == c.part2_program)
     return ok_status();
   auto stmt = conn.prepare(
       "UPDATE client SET role = ?2, organization = ?3, scopes = ?4, jwks = ?5, part2_program = ?6 WHERE id = ?1");
   if (!stmt) return stmt.take_issue();
-  stmt->bind(1, c.id).bind(2, c.role).bind(3, c.organization).bind(4, c.scopes).bind(5, c.jwks);
-  stmt->bind(6, std::int64_t{c.part2_program ? 1 : 0});
+  stmt->bind(1, next.id).bind(2, next.role).bind(3, next.organization).bind(4, next.scopes).bind(5, next.jwks);
+  stmt->bind(6, std::int64_t{next.part2_program ? 1 : 0});
   if (auto st = stmt->run(); !st) return st;
   return bump_generation(conn);
 }
@@ -107,9 +109,12 @@ Result<std::int64_t> query_client_generation(Connection& conn) {
 
 Result<bool> claim_assertion_id(Connection& conn, std::string_view client_id, std::string_view jti,
                                 std::int64_t expires_ms, std::int64_t now_ms) {
+  // Kept a while past their expiry: another instance on this store whose
+  // clock runs behind (within the assertion leeway) would still accept them.
+  constexpr std::int64_t kKeepAfterExpiryMs = 5 * 60 * 1000;
   auto expired = conn.prepare("DELETE FROM assertion_jti WHERE expires_ms < ?1");
   if (!expired) return expired.take_issue();
-  expired->bind(1, now_ms);
+  expired->bind(1, now_ms - kKeepAfterExpiryMs);
   if (auto st = expired->run(); !st) return st.take_issue();
   auto stmt = conn.prepare(
       "INSERT INTO assertion_jti (client_id, jti, expires_ms) VALUES (?1, ?2, ?3)"

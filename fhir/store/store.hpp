@@ -136,7 +136,8 @@ class WriteTxn {
   // Marks a client revoked at now_ms. Errors: kNotFound.
   virtual Status revoke_client(std::string_view id, std::int64_t now_ms) = 0;
   // Registers a client or replaces its role, organization, scopes, keys and
-  // Part 2 flag (the config file's clients); created and revoked stay.
+  // Part 2 flag (the config file's clients); created and revoked stay, and
+  // so do its keys when c.jwks is empty.
   virtual Status put_client(const ClientRecord& c) = 0;
   // Records that client_id used assertion id jti, valid until expires_ms.
   // False when it was used before (a replay). Forgets ids expired by now_ms.

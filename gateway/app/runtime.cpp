@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <set>
 
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
@@ -64,7 +65,10 @@ fhir::Status register_configured_clients(fhir::store::Store& store, const std::v
                                          std::int64_t now_ms) {
   if (configured.empty()) return fhir::ok_status();
   std::vector<fhir::store::ClientRecord> records;
+  std::set<std::string> ids;
   for (const auto& c : configured) {
+    if (!ids.insert(c.id).second)
+      return fhir::make_issue(fhir::err::kInvalidParameter, "config client " + c.id + " is listed twice");
     fhir::store::ClientRecord r{c.id, c.role, c.organization, c.scopes, "", c.part2_program, now_ms, std::nullopt};
     if (!c.jwks_file.empty()) {
       auto jwks = auth::read_jwks_file(c.jwks_file);
@@ -86,6 +90,10 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
                                                      const fhir::Clock* clock) {
   if (settings.db_path.empty())
     return fhir::make_issue(fhir::err::kInvalidParameter, "--db PATH is required");
+  if (settings.access_token_seconds <= 0 || settings.access_token_seconds > 86400)
+    return fhir::make_issue(fhir::err::kInvalidParameter, "access_token_seconds must be 1-86400 (SMART: 300 or less)");
+  if (settings.token_verifications_per_second <= 0)
+    return fhir::make_issue(fhir::err::kInvalidParameter, "token_verifications_per_second must be positive");
   std::unique_ptr<Runtime> rt(new Runtime());
   rt->app_.settings = settings;
   rt->app_.clock = clock != nullptr ? clock : &rt->system_clock_;
@@ -128,7 +136,8 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->clients_ = std::make_unique<auth::ClientRegistry>();
   if (auto st = rt->clients_->reload(*rt->store_); !st) return st.take_issue();
   rt->app_.clients = rt->clients_.get();
-  rt->tokens_ = std::make_unique<auth::TokenCache>(settings.token_cache_entries);
+  rt->tokens_ = std::make_unique<auth::TokenCache>(settings.token_cache_entries,
+                                                     settings.token_verifications_per_second);
   rt->app_.tokens = rt->tokens_.get();
   rt->storage_ = std::make_unique<StoragePool>(settings.storage_threads);
   rt->app_.storage = rt->storage_.get();

@@ -3,6 +3,7 @@
 #include "fhir/core/errors.hpp"
 #include "fhir/core/id_generator.hpp"
 #include "gateway/auth/gateway_identity.hpp"
+#include "gateway/auth/jws_parse.hpp"
 #include "gateway/auth/jws_sign.hpp"
 #include "gateway/auth/jws_verify.hpp"
 #include "gateway/auth/jwt_claims.hpp"
@@ -51,6 +52,14 @@ fhir::Result<std::string> mint_access_token(RequestContext& ctx, const GatewayId
 
 fhir::Result<RequestContext> verify_access_token(std::string_view token, const GatewayIdentity& identity,
                                                  const PurposeOfUseCodes& purposes, std::int64_t now_ms) {
+  // Before any signature work (which is what an attacker would make us
+  // spend): is this shaped like a token we issued?
+  if (token.size() > kMaxAccessTokenBytes) return refuse("is too large");
+  auto parts = parse_jws(token);
+  if (!parts) return refuse("is not a compact JWS");
+  if (parts->header.string_at("typ") != "at+jwt" || parts->kid != identity.key.kid() ||
+      parts->alg != identity.key.alg())
+    return refuse("was not issued by this gateway");
   auto verified = verify_jws(token, identity.key.public_key());
   if (!verified) return refuse("is not signed by this gateway");
   const Value& claims = *verified;

@@ -17,6 +17,8 @@ struct GatewayIdentity;
 class PurposeOfUseCodes;
 
 inline constexpr std::int64_t kDefaultTokenLifetimeMs = 5 * 60 * 1000;
+// Our tokens are about 1 KiB; anything much larger is not one of them.
+inline constexpr std::size_t kMaxAccessTokenBytes = 4096;
 // Clocks of several instances on one store may differ by this much.
 inline constexpr std::int64_t kClockLeewayMs = 30 * 1000;
 
@@ -25,8 +27,9 @@ inline constexpr std::int64_t kClockLeewayMs = 30 * 1000;
 fhir::Result<std::string> mint_access_token(RequestContext& ctx, const GatewayIdentity& identity,
                                             std::int64_t now_ms, std::int64_t lifetime_ms);
 
-// Signature (the gateway's key), iss, aud, exp and nbf; then the claims
-// the context needs. Issues are kInvalidToken and never quote the token.
+// Cheap checks first (size, typ "at+jwt", kid = the gateway key's, alg),
+// then the signature, iss, aud, exp and nbf; then the claims the context
+// needs. Issues are kInvalidToken and never quote the token.
 fhir::Result<RequestContext> verify_access_token(std::string_view token, const GatewayIdentity& identity,
                                                  const PurposeOfUseCodes& purposes, std::int64_t now_ms);
 

@@ -33,6 +33,15 @@ fhir::Result<JwkSet> JwkSet::from_json(const fhir::json::Value& jwks) {
       set.skipped_.push_back(std::move(why));
     }
   }
+  // SMART Backend Services: a kid is unique within the set, so an
+  // assertion's kid names one key.
+  for (std::size_t i = 0; i < set.keys_.size(); ++i)
+    for (std::size_t j = i + 1; j < set.keys_.size(); ++j)
+      if (!set.keys_[i].kid().empty() && set.keys_[i].kid() == set.keys_[j].kid())
+        return fhir::make_issue(fhir::err::kInvalidValue,
+                                "JWKS keys[" + std::to_string(i) + "] and keys[" + std::to_string(j) +
+                                    "] have the same kid; each key needs its own",
+                                "keys");
   if (set.keys_.empty()) {
     std::string why = set.skipped_.empty() ? "it is empty" : set.skipped_.front().diagnostics;
     return fhir::make_issue(fhir::err::kInvalidValue, "JWKS holds no usable key: " + why, "keys");

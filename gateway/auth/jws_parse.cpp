@@ -44,6 +44,10 @@ fhir::Result<JwsParts> parse_jws(std::string_view token) {
   // RFC 7515 §4.1.11: a recipient must understand every "crit" extension
   // (b64: false among them); we implement none.
   if (header->find("crit") != nullptr) return refuse("header has \"crit\" extensions, which we do not implement");
+  // Keys come from registration only (SMART Backend Services: a jku that
+  // is not the registered JWKS URL fails; we register no URLs).
+  for (const char* where : {"jku", "jwk", "x5u"})
+    if (header->find(where) != nullptr) return refuse("header names a key by URL or inline, which we do not accept");
   std::string kid;
   if (const fhir::json::Value* k = header->find("kid")) {
     if (!k->is_string()) return refuse("header \"kid\" is not a string");

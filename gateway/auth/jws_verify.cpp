@@ -72,6 +72,8 @@ Result<Value> verify_jws(std::string_view token, const JwkSet& keys) {
   if (parts->kid.empty()) return refuse("header has no \"kid\"");
   std::vector<const PublicKey*> candidates = keys.candidates(parts->kid, parts->alg);
   if (candidates.empty()) return refuse("kid and alg match no registered key");
+  // SMART: more than one key matching is a failure, never a choice.
+  if (candidates.size() > 1) return refuse("kid matches more than one registered key");
   for (const PublicKey* key : candidates)
     if (signature_valid(*parts, *key)) return claims(*parts);
   return refuse("signature does not verify");

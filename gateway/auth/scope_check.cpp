@@ -3,6 +3,7 @@
 #include <string>
 
 #include "fhir/core/errors.hpp"
+#include "gateway/auth/safe_text.hpp"
 
 namespace gateway::auth {
 namespace {
@@ -22,11 +23,10 @@ std::string_view describe(Permission p) {
 
 fhir::Status require_scope(const RequestContext& ctx, std::string_view type, Permission p) {
   if (ctx.scopes.allows(type, p)) return fhir::ok_status();
-  // type is a route's or entry's type, already checked to be an R4 type
-  // name (or "*"), so it is safe to repeat.
+  // type may come from a conditional reference's text: repeated only when
+  // short and printable.
   return fhir::make_issue(fhir::err::kForbidden, "The access token's scopes do not grant " + std::string(describe(p)) +
-                                                     " on " + std::string(type) + " (system/" + std::string(type) +
-                                                     "." + std::string(describe(p)).substr(0, 1) + ")");
+                                                     " on " + safe_quote(type));
 }
 
 }  // namespace gateway::auth

@@ -69,6 +69,21 @@ fhir::Result<ScopeSet> ScopeSet::parse(std::string_view scopes) {
   return out;
 }
 
+ScopeSet ScopeSet::parse_known(std::string_view scopes) {
+  ScopeSet out;
+  std::size_t start = 0;
+  while (start < scopes.size()) {
+    std::size_t end = scopes.find(' ', start);
+    if (end == std::string_view::npos) end = scopes.size();
+    if (auto one = parse(scopes.substr(start, end - start))) {
+      out.wildcard_ |= one->wildcard_;
+      for (const auto& [type, bits] : one->types_) out.types_[type] |= bits;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 std::uint8_t ScopeSet::permissions(std::string_view type) const {
   auto it = types_.find(type);
   return static_cast<std::uint8_t>(wildcard_ | (it == types_.end() ? 0 : it->second));
@@ -93,6 +108,17 @@ ScopeSet ScopeSet::intersect(const ScopeSet& other) const {
   for (const auto& [type, bits] : types_) add(type);
   for (const auto& [type, bits] : other.types_) add(type);
   return out;
+}
+
+bool ScopeSet::within(const ScopeSet& other) const {
+  if ((wildcard_ & ~other.wildcard_) != 0) {
+    // A wildcard permission is within other only if other has it on every
+    // type, which only its own wildcard can say.
+    return false;
+  }
+  for (const auto& [type, bits] : types_)
+    if ((bits & ~other.permissions(type)) != 0) return false;
+  return true;
 }
 
 std::string ScopeSet::to_string() const {

@@ -32,6 +32,8 @@ class ScopeSet {
   // Space-separated scopes. Errors name the first scope that is not a SMART
   // system scope; an empty string is the empty set.
   static fhir::Result<ScopeSet> parse(std::string_view scopes);
+  // The same, skipping what is not a SMART system scope this server grants.
+  static ScopeSet parse_known(std::string_view scopes);
 
   bool allows(std::string_view type, Permission p) const;
   // The permissions this set has on type (wildcard included).
@@ -39,6 +41,8 @@ class ScopeSet {
   // Any permission at all on any type.
   bool empty() const;
   ScopeSet intersect(const ScopeSet& other) const;
+  // Every permission here is also in other.
+  bool within(const ScopeSet& other) const;
   // Canonical v2 form: "system/*.rs system/AuditEvent.cruds", wildcard
   // first, then types in name order, each listing only what the wildcard
   // does not already give.

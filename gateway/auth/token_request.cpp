@@ -58,8 +58,11 @@ std::optional<OAuthError> read_b2b(const Value& claims, const PurposeOfUseCodes&
     if (v == nullptr) continue;
     // subject_role is a code, or {system, code} as some UDAP profiles send.
     if (v->is_object()) v = v->find("code");
-    if (v == nullptr || !v->is_string() || v->text().size() > 256)
-      return OAuthError{"invalid_grant", std::string("extensions.hl7-b2b.") + key + " must be a short string"};
+    bool printable = v != nullptr && v->is_string() && v->text().size() <= 256;
+    if (printable)
+      for (unsigned char c : v->text()) printable = printable && c >= 0x20 && c != 0x7F;
+    if (!printable)
+      return OAuthError{"invalid_grant", std::string("extensions.hl7-b2b.") + key + " must be short printable text"};
     *field = v->text();
   }
   return std::nullopt;
@@ -92,8 +95,9 @@ TokenCheck check_token_request(const fhir::QueryParams& form, const ClientRegist
   if (!unverified || !unverified->is_object()) return bad_client("the client assertion's payload is not a JSON object");
   std::string client_id(unverified->string_at("iss"));
   auto client = clients.find(client_id);
-  if (!client) return bad_client("the assertion's issuer is not a registered client");
-  if (client->revoked()) return bad_client("the client's registration is revoked");
+  // Unknown and revoked read alike: an unauthenticated caller learns
+  // nothing about which client ids exist.
+  if (!client || client->revoked()) return bad_client("client authentication failed");
 
   auto verified = verify_jws(*assertion, client->keys);
   if (!verified) return bad_client("the client assertion's signature does not verify with the client's registered keys");
@@ -120,9 +124,10 @@ TokenCheck check_token_request(const fhir::QueryParams& form, const ClientRegist
     out.error = std::move(*e);
     return out;
   }
-  auto requested = ScopeSet::parse(*scope);
-  if (!requested) return refuse("invalid_scope", "scope lists something that is not a SMART system scope");
-  ctx.scopes = requested->intersect(client->allowed);
+  // Scopes this server does not grant (launch, patient/..., granular
+  // "?category=" refinements) are left out, as RFC 6749 §3.3 lets a server
+  // issue fewer than asked; the answer's scope says what was granted.
+  ctx.scopes = ScopeSet::parse_known(*scope).intersect(client->allowed);
   if (ctx.scopes.empty())
     return refuse("invalid_scope", "none of the requested scopes is allowed for this client and its role");
   ctx.client_id = client_id;

@@ -4,6 +4,9 @@
 namespace gateway {
 
 void finalize_stage(Exchange& x, const AppContext&) {
+  // RFC 6750 §3.1: a token that lacks the scope a request needs.
+  if (x.response.status == 403 && x.context)
+    x.response.set_header("WWW-Authenticate", "Bearer realm=\"CareBridge\", error=\"insufficient_scope\"");
   // FHIR answers; the OAuth endpoints set their own (application/json).
   bool typed = false;
   for (const auto& [name, value] : x.response.headers) typed = typed || name == "Content-Type";

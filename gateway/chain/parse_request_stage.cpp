@@ -70,8 +70,13 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
   x.path = std::string(p);
   x.query = std::move(*query);
 
+  // The OAuth endpoints answer JSON whatever Accept says (SMART: the
+  // well-known document SHALL be JSON); only FHIR routes negotiate.
+  const bool oauth = x.path == "auth/token" || x.path == ".well-known/smart-configuration" ||
+                     x.path == ".well-known/jwks.json";
   // _format overrides Accept (R4 http.html#mime-type).
-  if (auto f = fhir::first_param(x.query, "_format")) {
+  if (oauth) {
+  } else if (auto f = fhir::first_param(x.query, "_format")) {
     if (!is_json_type(media_type(*f)))
       return fail(x, fhir::err::kNotAcceptable, "This server speaks JSON only (_format=json)");
   } else if (!accepts_json(x.request.header("accept"))) {
@@ -81,7 +86,6 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
 
   // The token endpoint speaks OAuth (a form in, JSON out) and checks its
   // own body (handlers/token_handler.cpp).
-  const bool oauth = x.path == "auth/token";
   if (!oauth && (!x.request.body.empty() || x.request.method == "POST" || x.request.method == "PUT")) {
     std::string_view ct = x.request.header("content-type");
     // A search body is a form or nothing: criteria sent any other way would

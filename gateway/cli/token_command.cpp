@@ -68,6 +68,8 @@ int token_command(const std::vector<std::string>& args) {
     return fail(a.issue().diagnostics);
   }
   if (settings.db_path.empty()) return fail("--db PATH is required");
+  if (settings.access_token_seconds <= 0 || settings.access_token_seconds > 86400)
+    return fail("--access-token-seconds must be 1-86400");
   std::error_code ec;
   if (!std::filesystem::exists(settings.db_path, ec)) return fail("no store at " + settings.db_path);
 

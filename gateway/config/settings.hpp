@@ -48,6 +48,10 @@ struct Settings {
   std::size_t search_cursor_ids = 1000000;  // ids held for paging links, all searches together
   int access_token_seconds = 300;  // lifetime of issued access tokens (SMART recommends 5 minutes)
   std::size_t token_cache_entries = 100000;  // verified access tokens remembered
+  // Signature checks of tokens not seen before, per second (twice that as
+  // a burst): what forged tokens can make the gateway spend. Past it,
+  // unknown tokens get 503 while cached ones are served.
+  int token_verifications_per_second = 1000;
   std::vector<ConfiguredClient> clients;      // from the config file only
 };
 

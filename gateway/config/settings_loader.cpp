@@ -90,6 +90,9 @@ const std::vector<SettingDef>& defs() {
        number(&Settings::access_token_seconds)},
       {"token_cache_entries", "CAREBRIDGE_TOKEN_CACHE_ENTRIES", "verified access tokens kept for reuse",
        number(&Settings::token_cache_entries)},
+      {"token_verifications_per_second", "CAREBRIDGE_TOKEN_VERIFICATIONS_PER_SECOND",
+       "signature checks of never-seen access tokens per second (503 past it)",
+       number(&Settings::token_verifications_per_second)},
   };
   return kDefs;
 }

@@ -39,6 +39,10 @@ net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outco
     SearchRequest request;
     request.query = std::move(*query);
     request.requester = x.context.get();
+    if (auto st = require_criteria_scopes(request.query, x.context->scopes); !st) {
+      o.issue = st.take_issue();
+      continue;
+    }
     narrow_includes_to_scopes(request.query, x.context->scopes);
     request.types = {o.type};
     auto result = co_await app.storage->run([&] { return run_search(app, request); });
@@ -56,7 +60,7 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
     x.fail(plan.issue());
     co_return;
   }
-  if (auto st = check_plan_scopes(*plan, *x.context); !st) {
+  if (auto st = check_plan_scopes(*plan, x.context); !st) {
     x.fail(st.issue());
     co_return;
   }

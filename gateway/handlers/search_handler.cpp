@@ -85,6 +85,10 @@ net::awaitable<void> handle_search(Exchange& x, const AppContext& app) {
   }
   request.query = std::move(*parsed);
   request.requester = x.context.get();
+  if (auto st = require_criteria_scopes(request.query, x.context->scopes); !st) {
+    x.fail(st.issue());
+    co_return;
+  }
   narrow_includes_to_scopes(request.query, x.context->scopes);
   if (!type.empty()) {
     request.types = {type};  // its scope checked by the authorize stage

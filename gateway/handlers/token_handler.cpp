@@ -7,6 +7,7 @@
 #include "gateway/app/app_context.hpp"
 #include "gateway/auth/access_token.hpp"
 #include "gateway/auth/gateway_identity.hpp"
+#include "gateway/auth/token_cache.hpp"
 #include "gateway/auth/token_request.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -25,6 +26,12 @@ void oauth_answer(Exchange& x, int status, std::string body) {
 }
 
 void refuse(Exchange& x, const auth::OAuthError& e) { oauth_answer(x, 400, auth::oauth_error_json(e)); }
+
+// The store failed (RFC 6749 has no code for this at the token endpoint;
+// server_error is its authorization endpoint's).
+void server_error(Exchange& x) {
+  oauth_answer(x, 500, auth::oauth_error_json({"server_error", "the token could not be issued; retry later"}));
+}
 
 std::string lower_media_type(std::string_view v) {
   std::string out(v.substr(0, v.find(';')));
@@ -45,10 +52,9 @@ net::awaitable<void> handle_token(Exchange& x, const AppContext& app) {
     refuse(x, {"invalid_request", "malformed form body"});
     co_return;
   }
-  // The token endpoint as clients reach it: this server's base URL, and
-  // the gateway's configured public name when that differs.
-  std::vector<std::string> token_urls{app.base_url + "/auth/token"};
-  if (app.identity->name != app.base_url) token_urls.push_back(app.identity->name + "/auth/token");
+  // The token endpoint as clients reach it (the configured public base URL
+  // when there is one).
+  const std::vector<std::string> token_urls{app.base_url + "/auth/token"};
   const std::int64_t now = app.clock->now_ms();
   auto checked = auth::check_token_request(*form, *app.clients, *app.purposes, token_urls, now);
   if (checked.error) {
@@ -68,7 +74,7 @@ net::awaitable<void> handle_token(Exchange& x, const AppContext& app) {
     return fhir::ok_status();
   });
   if (!st) {
-    x.fail(st.issue());
+    server_error(x);
     co_return;
   }
   if (!fresh) {
@@ -78,9 +84,11 @@ net::awaitable<void> handle_token(Exchange& x, const AppContext& app) {
   const std::int64_t lifetime = static_cast<std::int64_t>(app.settings.access_token_seconds) * 1000;
   auto token = auth::mint_access_token(grant.context, *app.identity, now, lifetime);
   if (!token) {
-    x.fail(token.issue());
+    server_error(x);
     co_return;
   }
+  // Known from the start: its first use costs no signature check.
+  app.tokens->put(auth::TokenCache::key_for(*token), std::make_shared<const auth::RequestContext>(grant.context), now);
   using fhir::json::Value;
   Value body = Value::make_object();
   body.set("access_token", Value::make_string(std::move(*token)));

@@ -57,7 +57,7 @@ net::awaitable<std::optional<EntryOutcome>> run_rest_write(Exchange& x, const Ap
     co_return std::nullopt;
   }
   // If-None-Exist and conditional references search (s).
-  if (auto st = check_plan_scopes(*plan, *x.context); !st) {
+  if (auto st = check_plan_scopes(*plan, x.context); !st) {
     x.fail(st.issue());
     co_return std::nullopt;
   }

@@ -32,8 +32,9 @@ bool match_pattern(std::string_view pattern, const std::vector<std::string_view>
       if (pat[i] != segs[i]) return false;
       continue;
     }
-    // A variable never matches a reserved word of the REST API.
-    if (!segs[i].empty() && (segs[i].front() == '_' || segs[i].front() == '$')) return false;
+    // A variable never matches an empty segment ("Patient//_history" is not
+    // an instance) or a reserved word of the REST API.
+    if (segs[i].empty() || segs[i].front() == '_' || segs[i].front() == '$') return false;
     if (pat[i] == "{type}") r.type = segs[i];
     else if (pat[i] == "{id}") r.id = segs[i];
     else if (pat[i] == "{vid}") r.vid = segs[i];

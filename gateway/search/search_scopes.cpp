@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "fhir/core/errors.hpp"
 #include "fhir/search/search_param.hpp"
 
 namespace gateway {
@@ -46,6 +47,27 @@ void narrow(std::vector<IncludeSpec>& specs, bool reverse, const auth::ScopeSet&
 }
 
 }  // namespace
+
+fhir::Status require_criteria_scopes(const fhir::search::SearchQuery& q, const auth::ScopeSet& scopes) {
+  auto need = [&scopes](const std::string& type) -> fhir::Status {
+    if (scopes.allows(type, auth::kSearch)) return fhir::ok_status();
+    return fhir::make_issue(fhir::err::kForbidden, "The access token's scopes do not grant s (search) on " + type +
+                                                       ", which this search's chain or _has crosses");
+  };
+  for (const auto& c : q.criteria) {
+    for (const auto& link : c.has)
+      if (auto st = need(link.source_type); !st) return st;
+    for (const auto& link : c.chain) {
+      if (!link.target_type.empty()) {
+        if (auto st = need(link.target_type); !st) return st;
+      } else if (link.reference_param != nullptr) {
+        for (const auto& t : link.reference_param->targets)
+          if (auto st = need(t); !st) return st;
+      }
+    }
+  }
+  return fhir::ok_status();
+}
 
 void narrow_includes_to_scopes(fhir::search::SearchQuery& q, const auth::ScopeSet& scopes) {
   narrow(q.include, false, scopes, q.ignored);

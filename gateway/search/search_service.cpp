@@ -64,9 +64,11 @@ std::string cursor_key(const SearchRequest& r) {
   if (r.compartment_patient) key += "|Patient/" + *r.compartment_patient;
   if (r.since_ms) key += "|" + std::to_string(*r.since_ms);
   // A cursor serves only the requester (and grant) that made it.
+  // Length-prefixed: a user id a client chose cannot pose as other fields.
   if (r.requester != nullptr)
-    key += "|" + r.requester->client_id + "|" + r.requester->scopes.to_string() + "|" +
-           r.requester->purpose.code + "|" + r.requester->user_id;
+    for (const std::string& field : {r.requester->client_id, r.requester->scopes.to_string(),
+                                     r.requester->purpose.code, r.requester->user_id})
+      key += "|" + std::to_string(field.size()) + ":" + field;
   return key;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/auth/scope_check.hpp"
+#include "gateway/search/search_scopes.hpp"
 #include "gateway/write/reference_rewriter.hpp"
 
 namespace gateway {
@@ -56,7 +57,12 @@ std::vector<Need> needs_of(const PlannedEntry& e) {
 
 }  // namespace
 
-fhir::Status check_plan_scopes(WritePlan& plan, const auth::RequestContext& ctx) {
+fhir::Status check_plan_scopes(WritePlan& plan, std::shared_ptr<const auth::RequestContext> context) {
+  plan.may_search = [context](const std::string& type, const fhir::search::SearchQuery& q) -> fhir::Status {
+    if (auto st = auth::require_scope(*context, type, auth::kSearch); !st) return st;
+    return require_criteria_scopes(q, context->scopes);
+  };
+  const auth::RequestContext& ctx = *context;
   const bool in_bundle = plan.kind != PlanKind::single;
   for (PlannedEntry& e : plan.entries) {
     if (e.failed) continue;

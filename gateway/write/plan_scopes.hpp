@@ -6,12 +6,17 @@
 // entry); in a batch, that entry alone.
 #pragma once
 
+#include <memory>
+
 #include "fhir/core/result.hpp"
 #include "gateway/auth/request_context.hpp"
 #include "gateway/write/write_pipeline.hpp"
 
 namespace gateway {
 
-fhir::Status check_plan_scopes(WritePlan& plan, const auth::RequestContext& ctx);
+// Also sets plan.may_search, so every search the writer runs for the plan
+// (conditional criteria, conditional references, also those a PATCH finds
+// stored) is checked against the same scopes, chains and _has included.
+fhir::Status check_plan_scopes(WritePlan& plan, std::shared_ptr<const auth::RequestContext> ctx);
 
 }  // namespace gateway

@@ -113,6 +113,8 @@ class TransactionRun {
     if (e.criteria.empty() || e.method == EntryMethod::get) return fhir::ok_status();
     auto c = parse_criteria(ctx_, e.type, e.criteria);
     if (!c) return c.take_issue();
+    if (plan_.may_search)
+      if (auto st = plan_.may_search(c->type, c->query); !st) return st;
     auto found = find_matches(tx_, ctx_, *c, 2);  // the store as it is, not this plan
     if (!found) return found.take_issue();
     if (found->size() > 1) return multiple_matches();
@@ -152,6 +154,9 @@ class TransactionRun {
     if (auto it = conditional_cache_.find(key); it != conditional_cache_.end()) return it->second;
     auto c = parse_conditional_url(ctx_, ref);
     if (!c) return c.take_issue();
+    // Also references already stored as sent, which a PATCH resolves.
+    if (plan_.may_search)
+      if (auto st = plan_.may_search(c->type, c->query); !st) return st.take_issue();
     auto found = matches(*c);
     if (!found) return found.take_issue();
     if (found->empty())
@@ -334,6 +339,7 @@ std::vector<std::shared_ptr<WritePlan>> split_batch(WritePlan&& plan) {
     auto one = std::make_shared<WritePlan>();
     one->kind = PlanKind::batch;
     one->keep_written = plan.keep_written;
+    one->may_search = plan.may_search;
     one->entries.push_back(std::move(e));
     out.push_back(std::move(one));
   }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@
 
 namespace fhir::search {
 class SearchParams;
+struct SearchQuery;
 }
 namespace profiles {
 class TypeModel;
@@ -60,6 +62,11 @@ struct PlannedEntry {
 
 enum class PlanKind { single, transaction, batch };
 
+// Whether the requester may run this search (type and query) to resolve a
+// conditional operation or reference: the requester's scopes, set by the
+// gateway for a request; unset for `carebridge import`.
+using SearchGuard = std::function<fhir::Status(const std::string& type, const fhir::search::SearchQuery& query)>;
+
 struct WritePlan {
   PlanKind kind = PlanKind::single;
   std::vector<PlannedEntry> entries;
@@ -67,6 +74,7 @@ struct WritePlan {
   // answer carries them only under Prefer: return=representation; not
   // keeping them spares holding a large bundle's resources twice.
   bool keep_written = true;
+  SearchGuard may_search;
 };
 
 // What happened to one entry once its unit completed.

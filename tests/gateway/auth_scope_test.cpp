@@ -412,7 +412,7 @@ TEST_F(AuthScopeTest, ConditionalReferencesAddedByAPatchNeedSToo) {
 // needs s there, in a search, a Bundle's GET entry and the criteria of a
 // conditional write alike. Today an Observation-only token filters by
 // Patient identifiers, and a Patient-only token by Observation codes.
-TEST_F(AuthScopeTest, DISABLED_ChainedAndReverseChainedCriteriaNeedSOnWhatTheySearch) {
+TEST_F(AuthScopeTest, ChainedAndReverseChainedCriteriaNeedSOnWhatTheySearch) {
   const std::string chained = std::string("subject:Patient.identifier=") + kMrn + "|mrn-1";
   TestClient observations = client_as("source", "system/Observation.crs");
   expect_forbidden(observations.get("Observation?" + chained));

@@ -606,9 +606,10 @@ TEST_F(AuthTokenTest, RequestWithoutTokenIsChallenged) {
 TEST_F(AuthTokenTest, GarbageTokenIsChallengedAsInvalid) {
   expect_challenge(anonymous().with_bearer("garbage").get("Patient"), true);
   expect_challenge(anonymous().with_bearer("a.b.c").get("Patient"), true);
-  // Not the Bearer scheme, or Bearer without a token.
-  expect_challenge(anonymous().get("Patient", {{"Authorization", "Basic dXNlcjpwYXNz"}}), true);
-  expect_challenge(anonymous().get("Patient", {{"Authorization", "Bearer "}}), true);
+  // Not the Bearer scheme, or Bearer without a token: no Bearer
+  // credentials, so no error code (RFC 6750 §3.1).
+  expect_challenge(anonymous().get("Patient", {{"Authorization", "Basic dXNlcjpwYXNz"}}), false);
+  expect_challenge(anonymous().get("Patient", {{"Authorization", "Bearer "}}), false);
   // The scheme is case-insensitive (RFC 7235 §2.1).
   EXPECT_EQ(anonymous().get("Patient", {{"Authorization", "bEaReR " + client().bearer()}}).status, 200);
 }

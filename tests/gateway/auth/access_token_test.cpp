@@ -161,9 +161,18 @@ TEST_F(AccessTokenTest, NotBeforeAllowsOnlyClockLeeway) {
 
 TEST_F(AccessTokenTest, AnotherKeyIsRefused) {
   const std::string token = mint(identity(test::other_ec_key()));
-  expect_refused(token, identity(test::ec_key()), kNow, "not signed by this gateway");
+  // Another key has another kid: refused before any signature check.
+  expect_refused(token, identity(test::ec_key()), kNow, "not issued by this gateway");
   // An RSA key for an EC token, too.
-  expect_refused(token, identity(test::rsa_key()), kNow, "not signed by this gateway");
+  expect_refused(token, identity(test::rsa_key()), kNow, "not issued by this gateway");
+  // Another key posing under our kid: the signature decides.
+  auto parts = test::split(token);
+  parts.header = test::b64(R"({"alg":"ES384","kid":")" + test::ec_key().kid() + R"(","typ":"at+jwt"})");
+  expect_refused(test::join(parts), identity(test::ec_key()), kNow, "not signed by this gateway");
+  // A JWT that is not an access token (typ), even when our key signed it.
+  auto plain = sign_jws(claims(), test::ec_key(), "JWT");
+  ASSERT_TRUE(plain.ok());
+  expect_refused(*plain, identity(test::ec_key()), kNow, "not issued by this gateway");
 }
 
 TEST_F(AccessTokenTest, AnotherIssuerOrAudienceIsRefused) {
@@ -218,8 +227,10 @@ TEST_F(AccessTokenTest, TamperedOrGarbledTokensAreRefused) {
   widened.set("scope", Value::make_string("system/*.cruds"));
   parts.payload = test::b64(fhir::json::write(widened));
   expect_refused(test::join(parts), ours, kNow, "not signed by this gateway");
-  for (const std::string& garbage : {std::string(), std::string("x"), std::string("a.b.c"), token + "x"})
-    expect_refused(garbage, ours, kNow, "not signed by this gateway");
+  expect_refused(token + "x", ours, kNow, "not a compact JWS");  // no longer base64url of a signature
+  for (const std::string& garbage : {std::string(), std::string("x"), std::string("a.b.c")})
+    expect_refused(garbage, ours, kNow, "not a compact JWS");
+  expect_refused(token + std::string(5000, 'A'), ours, kNow, "too large");
 }
 
 }  // namespace

@@ -30,8 +30,12 @@ std::string jwks(std::initializer_list<Value> keys) {
 }
 
 TEST(JwkSetTest, SelectsKeysByKidAndAlg) {
+  // SMART: a kid is unique within the set; a set that repeats one is refused.
+  auto twice = JwkSet::parse(jwks({jwk_of(test::rsa_key(), "a"), jwk_of(test::other_ec_key(), "a")}));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.issue().diagnostics.find("same kid"), std::string::npos) << twice.issue().diagnostics;
   auto set = JwkSet::parse(jwks({jwk_of(test::rsa_key(), "a"), jwk_of(test::ec_key(), "b"),
-                                 jwk_of(test::other_rsa_key(), "c"), jwk_of(test::other_ec_key(), "a")}));
+                                 jwk_of(test::other_rsa_key(), "c"), jwk_of(test::other_ec_key(), "d")}));
   ASSERT_TRUE(set.ok()) << set.issue().diagnostics;
   EXPECT_EQ(set->keys().size(), 4u);
   EXPECT_TRUE(set->skipped().empty());
@@ -39,9 +43,10 @@ TEST(JwkSetTest, SelectsKeysByKidAndAlg) {
   auto a_rsa = set->candidates("a", JwsAlg::rs384);
   ASSERT_EQ(a_rsa.size(), 1u);
   EXPECT_EQ(a_rsa[0], &set->keys()[0]);
-  auto a_ec = set->candidates("a", JwsAlg::es384);
-  ASSERT_EQ(a_ec.size(), 1u);
-  EXPECT_EQ(a_ec[0], &set->keys()[3]);
+  EXPECT_TRUE(set->candidates("a", JwsAlg::es384).empty());  // kid a is RSA
+  auto d_ec = set->candidates("d", JwsAlg::es384);
+  ASSERT_EQ(d_ec.size(), 1u);
+  EXPECT_EQ(d_ec[0], &set->keys()[3]);
   EXPECT_EQ(set->candidates("b", JwsAlg::es384).size(), 1u);
   EXPECT_TRUE(set->candidates("b", JwsAlg::rs384).empty());
   EXPECT_TRUE(set->candidates("z", JwsAlg::rs384).empty());

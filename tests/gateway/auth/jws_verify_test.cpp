@@ -146,8 +146,9 @@ TEST(JwsVerifyKeySetTest, SelectsTheKeyByKid) {
   expect_refused(verify_jws(test::join(p), *set), "no \"kid\"");
 }
 
-TEST(JwsVerifyKeySetTest, TriesEveryKeySharingAKid) {
-  // Two keys under the ec key's kid, the wrong one first.
+TEST(JwsVerifyKeySetTest, ASetSharingAKidIsRefused) {
+  // Two keys under the ec key's kid: SMART says the kid names one key, so
+  // such a set is never registered (and a token could not choose).
   Value keys = Value::make_object();
   Value& list = keys.set("keys", Value::make_array());
   for (const SigningKey* k : {&test::other_ec_key(), &test::ec_key()}) {
@@ -156,10 +157,7 @@ TEST(JwsVerifyKeySetTest, TriesEveryKeySharingAKid) {
     list.push_back(jwk);
   }
   auto set = JwkSet::from_json(keys);
-  ASSERT_TRUE(set.ok());
-  ASSERT_EQ(set->candidates(test::ec_key().kid(), JwsAlg::es384).size(), 2u);
-  EXPECT_TRUE(verify_jws(signed_by(test::ec_key()), *set).ok());
-  expect_refused(verify_jws(signed_by(test::other_ec_key()), *set), "match no registered key");
+  EXPECT_FALSE(set.ok());
 }
 
 }  // namespace
