@@ -1,4 +1,4 @@
--- Shared by reads.lua and creates.lua (loaded with dofile). wrk only counts socket errors and
+-- Shared by reads.lua, creates.lua and search.lua (loaded with dofile). wrk only counts socket errors and
 -- "non-2xx or 3xx" together; a benchmark where requests fail is invalid, so every answer
 -- outside 2xx is counted here, and the first one is kept to say what went wrong.
 
@@ -13,6 +13,26 @@ end
 
 non2xx = 0
 first_bad = ""
+
+-- Access tokens: every CareBridge route but a few open ones needs "Authorization: Bearer".
+-- TOKEN_FILE (bench/run mints them with `carebridge token`) holds one token per line;
+-- load_tokens returns them as a list (empty without a file, or for "-": no header is sent).
+function load_tokens(file)
+  local tokens = {}
+  if file == nil or file == "" or file == "-" then return tokens end
+  for line in io.lines(file) do
+    if line ~= "" then table.insert(tokens, line) end
+  end
+  assert(#tokens > 0, "no token in " .. file)
+  return tokens
+end
+
+-- headers plus the Authorization header of the i-th request: the tokens taken in turn, so
+-- with several tokens consecutive requests carry different ones.
+function with_token(headers, tokens, i)
+  if #tokens > 0 then headers["Authorization"] = "Bearer " .. tokens[(i - 1) % #tokens + 1] end
+  return headers
+end
 
 function response(status, headers, body)
   if status < 200 or status > 299 then

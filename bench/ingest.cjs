@@ -1,7 +1,7 @@
 // Ingest client for bench/run: POSTs FHIR transaction/batch Bundles to BASE/ over keep-alive
 // connections and times it, or checks what a CareBridge store holds afterwards.
 //
-//   node ingest.cjs post BASE_URL CLIENTS LIST_FILE
+//   node ingest.cjs post BASE_URL CLIENTS LIST_FILE [TOKEN_FILE]
 //     LIST_FILE names one bundle file per line. Provider bundles (hospitalInformation*,
 //     practitionerInformation*) go first, all of them answered before any patient bundle is
 //     sent: patients refer to providers by conditional references. Within each wave up to
@@ -9,13 +9,16 @@
 //     Files are read and their entries counted before the clock starts; the clock runs from
 //     the first request to the last response. Answers are checked after the clock stops: any
 //     non-2xx, and any entry of a 2xx batch/transaction response whose own status is not 2xx.
-//   node ingest.cjs check BASE_URL
+//   node ingest.cjs check BASE_URL [TOKEN_FILE]
 //     Pages GET /_history?_count=1000 (CareBridge) and looks for references left unresolved
 //     (a "reference" starting with urn:uuid: or still a conditional Type?query), and for
 //     "urn:uuid:" anywhere else, by element name (identifier values legitimately hold some).
-//   node ingest.cjs spot BASE_URL TYPE
+//   node ingest.cjs spot BASE_URL TYPE [TOKEN_FILE]
 //     The same tally over one page of GET /TYPE?_count=1000 (for the peer, which has no
 //     system history).
+//   TOKEN_FILE: a file whose first line is an access token, sent on every request as
+//     "Authorization: Bearer" (CareBridge requires one; bench/run mints it with `carebridge
+//     token`). Without it no Authorization header is sent.
 //
 // Prints one "BENCH key value" line per figure, like common.lua, for bench/run to read.
 'use strict';
@@ -26,6 +29,14 @@ const path = require('path');
 const out = (k, v) => process.stdout.write(`BENCH ${k} ${v}\n`);
 const oneLine = (s) => String(s).replace(/\s+/g, ' ').slice(0, 400);
 const REQUEST_TIMEOUT_MS = 300000; // a bundle that takes longer than this is a stall
+let bearer = ''; // "Bearer <token>" from TOKEN_FILE, set once before any request
+
+function readToken(file) {
+  if (!file) return '';
+  const token = fs.readFileSync(file, 'utf8').split('\n')[0].trim();
+  if (!token) throw new Error(`no access token in ${file}`);
+  return `Bearer ${token}`;
+}
 
 function isProvider(file) {
   return /^(hospitalInformation|practitionerInformation)/.test(path.basename(file));
@@ -37,6 +48,7 @@ function request(agent, base, method, urlPath, body) {
     const u = new URL(urlPath, base);
     const t0 = performance.now();
     const headers = { Accept: 'application/fhir+json' };
+    if (bearer) headers.Authorization = bearer;
     if (body) {
       headers['Content-Type'] = 'application/fhir+json';
       headers['Content-Length'] = body.length;
@@ -197,7 +209,8 @@ async function spot(base, type) {
 }
 
 const [mode, ...args] = process.argv.slice(2);
+bearer = readToken({ post: args[3], check: args[1], spot: args[2] }[mode]);
 const run = mode === 'post' ? post(args[0], Number(args[1]), args[2]) : mode === 'check' ? check(args[0])
   : mode === 'spot' ? spot(args[0], args[1]) : null;
-if (!run) { console.error('usage: node ingest.cjs post BASE_URL CLIENTS LIST_FILE | check BASE_URL | spot BASE_URL TYPE'); process.exit(2); }
+if (!run) { console.error('usage: node ingest.cjs post BASE_URL CLIENTS LIST_FILE [TOKEN_FILE] | check BASE_URL [TOKEN_FILE] | spot BASE_URL TYPE [TOKEN_FILE]'); process.exit(2); }
 run.catch((e) => { console.error(`ingest.cjs: ${e.stack || e}`); process.exit(1); });

@@ -11,7 +11,7 @@
 //     create new providers instead of matching the original ones, and no query about an
 //     original patient matches a copy. Writes OUT_DIR/files: LIST_FILE's files, then each
 //     copy's in the same order (providers before patients, as `import` needs them).
-//   node search.cjs plan LIST_FILE OUT_DIR NAME=BASE_URL...
+//   node search.cjs plan LIST_FILE OUT_DIR NAME=BASE_URL[=TOKEN_FILE]...
 //     Reads the bundles in LIST_FILE and works out, per patient, how many resources each query
 //     must match and include. Per query it picks the patients with 1 to PAGE matches (one page
 //     on every server: the peer does not page, CareBridge pages at 20), resolves each patient's
@@ -19,6 +19,8 @@
 //     ...`: servers assign their own ids), then sends every query for every picked patient to
 //     every server and checks Bundle.total, the entries that match and the entries included
 //     against the fixtures. Writes OUT_DIR/NAME.QUERY.lua (`paths = { ... }`) for search.lua.
+//     TOKEN_FILE: a file whose first line is an access token, sent to that server on every
+//     request as "Authorization: Bearer" (CareBridge requires one); without it, no header.
 //
 // Prints one "BENCH key value" line per figure, like common.lua, for bench/run to read.
 'use strict';
@@ -155,11 +157,13 @@ function fixturePatients(files) {
   return { patients: [...patients.values()].filter((p) => p.mrn), counts };
 }
 
+// base: { url, bearer } ("Bearer <token>", or '' for no Authorization header).
 function get(agent, base, urlPath) {
   return new Promise((resolve) => {
-    const u = new URL(urlPath, base);
-    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search,
-      headers: { Accept: 'application/fhir+json' } }, (res) => {
+    const u = new URL(urlPath, base.url);
+    const headers = { Accept: 'application/fhir+json' };
+    if (base.bearer) headers.Authorization = base.bearer;
+    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
@@ -252,9 +256,21 @@ async function plan(listFile, outDir, servers) {
   }
 }
 
+// NAME=BASE_URL[=TOKEN_FILE] -> [NAME, { url, bearer }]; base URLs here hold no "=".
+function server(arg) {
+  const [name, url, tokenFile] = arg.split('=');
+  let bearer = '';
+  if (tokenFile) {
+    const token = fs.readFileSync(tokenFile, 'utf8').split('\n')[0].trim();
+    if (!token) throw new Error(`no access token in ${tokenFile}`);
+    bearer = `Bearer ${token}`;
+  }
+  return [name, { url, bearer }];
+}
+
 const [mode, ...args] = process.argv.slice(2);
 const run = mode === 'copies' ? Promise.resolve().then(() => copies(args[0], Number(args[1]), args[2]))
-  : mode === 'plan' ? plan(args[0], args[1], args.slice(2).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
+  : mode === 'plan' ? plan(args[0], args[1], args.slice(2).map(server))
   : null;
-if (!run) { console.error('usage: node search.cjs copies LIST_FILE COPIES OUT_DIR | plan LIST_FILE OUT_DIR NAME=BASE_URL...'); process.exit(2); }
+if (!run) { console.error('usage: node search.cjs copies LIST_FILE COPIES OUT_DIR | plan LIST_FILE OUT_DIR NAME=BASE_URL[=TOKEN_FILE]...'); process.exit(2); }
 run.catch((e) => { console.error(`search.cjs: ${e.stack || e}`); process.exit(1); });
