@@ -18,4 +18,12 @@ net::awaitable<void> run_chain(Exchange& x, const AppContext& app) {
   finalize_stage(x, app);
 }
 
+bool admit_head(Exchange& x, const AppContext& app) {
+  if (parse_request_stage(x, app) == Flow::next && route_stage(x, app) == Flow::next &&
+      authenticate_stage(x, app) == Flow::next)
+    return true;
+  finalize_stage(x, app);
+  return false;
+}
+
 }  // namespace gateway

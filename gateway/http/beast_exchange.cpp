@@ -4,7 +4,7 @@
 
 namespace gateway {
 
-Exchange to_exchange(boost::beast::http::request<boost::beast::http::string_body>&& req) {
+Exchange head_exchange(const boost::beast::http::request<boost::beast::http::string_body>& req) {
   Exchange x;
   x.request.method = std::string(req.method_string());
   x.request.target = std::string(req.target());
@@ -13,6 +13,11 @@ Exchange to_exchange(boost::beast::http::request<boost::beast::http::string_body
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     x.request.headers.emplace_back(std::move(name), std::string(f.value()));
   }
+  return x;
+}
+
+Exchange to_exchange(boost::beast::http::request<boost::beast::http::string_body>&& req) {
+  Exchange x = head_exchange(req);
   x.request.body = std::move(req.body());
   return x;
 }

@@ -11,5 +11,7 @@
 namespace gateway {
 
 Exchange to_exchange(boost::beast::http::request<boost::beast::http::string_body>&& req);
+// The head only (method, target, headers), before the body is read.
+Exchange head_exchange(const boost::beast::http::request<boost::beast::http::string_body>& req);
 
 }  // namespace gateway

@@ -27,6 +27,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr std::uint64_t kOpenRouteBodyLimit = 64 * 1024;
 
 http::response<http::string_body> to_beast(HttpResponse&& r, unsigned version, bool keep_alive) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
@@ -78,7 +79,26 @@ net::awaitable<void> run_session(std::shared_ptr<SessionState> state, const AppC
     if (!ec) {
       stream.expires_after(std::chrono::milliseconds(s.request_timeout_ms));
       auto& head = parser.get();
-      if (beast::iequals(head[http::field::expect], "100-continue") && !parser.is_done()) {
+      if (!parser.is_done()) {
+        // A body follows: only for a request its head already admits.
+        Exchange early = head_exchange(head);
+        if (!admit_head(early, app)) {
+          auto res = to_beast(std::move(early.response), head.version(), false);
+          stream.expires_after(std::chrono::milliseconds(s.write_timeout_ms));
+          co_await http::async_write(stream, res, kTuple);
+          break;  // the unread body goes with the connection
+        }
+        // The open routes take small bodies only (a token request is a
+        // form of a few KiB).
+        if (early.route.access == RouteAccess::open) {
+          if (parser.content_length() && *parser.content_length() > kOpenRouteBodyLimit) {
+            ec = http::error::body_limit;
+          } else {
+            parser.body_limit(std::min<std::uint64_t>(s.body_limit, kOpenRouteBodyLimit));
+          }
+        }
+      }
+      if (!ec && beast::iequals(head[http::field::expect], "100-continue") && !parser.is_done()) {
         if (parser.content_length() && *parser.content_length() > s.body_limit) {
           ec = http::error::body_limit;
         } else {
