@@ -99,8 +99,8 @@ std::string capability_statement_json(const CapabilityInput& in) {
     service.set("coding", Value::make_array()).push_back(std::move(coding));
     security.set("service", Value::make_array()).push_back(std::move(service));
     security.set("description",
-                 str("SMART Backend Services: every request but /metadata and "
-                     "/.well-known/smart-configuration carries a Bearer access token from the token endpoint "
+                 str("SMART Backend Services: every request but /metadata, /.well-known/smart-configuration, "
+                     "/.well-known/jwks.json and the token endpoint carries a Bearer access token from it "
                      "(private_key_jwt with RS384 or ES384; system scopes; purpose of use in "
                      "extensions.hl7-b2b)."));
   }

@@ -50,8 +50,7 @@ fhir::Result<std::string> mint_access_token(RequestContext& ctx, const GatewayId
   return sign_jws(claims, identity.key, "at+jwt");
 }
 
-fhir::Result<RequestContext> verify_access_token(std::string_view token, const GatewayIdentity& identity,
-                                                 const PurposeOfUseCodes& purposes, std::int64_t now_ms) {
+fhir::Status precheck_access_token(std::string_view token, const GatewayIdentity& identity) {
   // Before any signature work (which is what an attacker would make us
   // spend): is this shaped like a token we issued?
   if (token.size() > kMaxAccessTokenBytes) return refuse("is too large");
@@ -60,6 +59,12 @@ fhir::Result<RequestContext> verify_access_token(std::string_view token, const G
   if (parts->header.string_at("typ") != "at+jwt" || parts->kid != identity.key.kid() ||
       parts->alg != identity.key.alg())
     return refuse("was not issued by this gateway");
+  return fhir::ok_status();
+}
+
+fhir::Result<RequestContext> verify_access_token(std::string_view token, const GatewayIdentity& identity,
+                                                 const PurposeOfUseCodes& purposes, std::int64_t now_ms) {
+  if (auto st = precheck_access_token(token, identity); !st) return st.take_issue();
   auto verified = verify_jws(token, identity.key.public_key());
   if (!verified) return refuse("is not signed by this gateway");
   const Value& claims = *verified;

@@ -30,6 +30,9 @@ fhir::Result<std::string> mint_access_token(RequestContext& ctx, const GatewayId
 // Cheap checks first (size, typ "at+jwt", kid = the gateway key's, alg),
 // then the signature, iss, aud, exp and nbf; then the claims the context
 // needs. Issues are kInvalidToken and never quote the token.
+// The cheap checks alone: is this shaped like a token this gateway issued?
+fhir::Status precheck_access_token(std::string_view token, const GatewayIdentity& identity);
+
 fhir::Result<RequestContext> verify_access_token(std::string_view token, const GatewayIdentity& identity,
                                                  const PurposeOfUseCodes& purposes, std::int64_t now_ms);
 

@@ -55,6 +55,11 @@ Flow authenticate_stage(Exchange& x, const AppContext& app) {
   auto ctx = app.tokens->find(key, now);
   if (!ctx) {
     if (app.tokens->known_bad(key)) return challenge(x, true, "access token is invalid");
+    // Junk is refused before it can spend the verification budget.
+    if (auto st = auth::precheck_access_token(token, *app.identity); !st) {
+      app.tokens->put_bad(key);
+      return challenge(x, true, st.issue().diagnostics);
+    }
     if (!app.tokens->take_verification(now)) {
       // Not a verdict on the token: the gateway is refusing to spend more
       // on unknown tokens this second.

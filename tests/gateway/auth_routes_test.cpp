@@ -158,8 +158,11 @@ TEST_F(AuthRoutesTest, EveryOtherRouteChecksTheTokensScopes) {
   for (const auto& [r, q] : routes()) {
     if (r.access == RouteAccess::open) continue;
     SCOPED_TRACE(name_of(r) + " as " + q.method + " /" + q.path);
-    Value issue = expect_outcome(send(orgs, q), 403);
+    const HttpResult res = send(orgs, q);
+    Value issue = expect_outcome(res, 403);
     EXPECT_EQ(issue.string_at("code"), "forbidden");
+    // RFC 6750 §3.1: the token is fine, its scope is not.
+    EXPECT_EQ(res.header("www-authenticate"), "Bearer realm=\"CareBridge\", error=\"insufficient_scope\"");
   }
   // The same requests with a token that has the scopes are not refused.
   TestClient all = client_as("source", "system/*.cruds");

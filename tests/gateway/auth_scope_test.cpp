@@ -58,10 +58,12 @@ class AuthScopeTest : public GatewayTest {
     ASSERT_TRUE(r.status == 201 || r.status == 200) << path << ": " << r.body;
   }
 
-  // A 403 OperationOutcome with IssueType forbidden.
+  // A 403 OperationOutcome with IssueType forbidden, and the challenge
+  // RFC 6750 §3.1 gives a token that lacks the scope a request needs.
   static void expect_forbidden(const HttpResult& r) {
     Value issue = expect_outcome(r, 403);
     EXPECT_EQ(issue.string_at("code"), "forbidden") << r.body;
+    EXPECT_EQ(r.header("www-authenticate"), "Bearer realm=\"CareBridge\", error=\"insufficient_scope\"");
   }
 
   // "Type/id" of a Bundle's entries with this search mode ("" for all).
@@ -195,6 +197,24 @@ TEST_F(AuthScopeTest, TypeSearchNeedsS) {
   TestClient s = client_as("partner", "system/Patient.s");
   EXPECT_EQ(refs(s.get("Patient?active=true")), (Refs{"Patient/p1", "Patient/p2"}));
   EXPECT_EQ(s.get("Patient/_history").status, 200);
+}
+
+TEST_F(AuthScopeTest, EmptyPathSegmentsNeverStandForAnId) {
+  // "Patient//_history" is not the history of a Patient with an empty id:
+  // routed as an instance it would need only r, and serve what type
+  // history (s) serves, every Patient's. Nor is "Patient//Observation" a
+  // compartment.
+  TestClient r_only = client_as("partner", "system/Patient.r");
+  for (const char* path : {"Patient//_history", "Patient//Observation"}) {
+    SCOPED_TRACE(path);
+    auto r = r_only.get(path);
+    EXPECT_NE(r.status, 200) << r.body;
+    EXPECT_EQ(r.body.find("\"resourceType\":\"Patient\""), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("\"id\":\"p1\""), std::string::npos) << r.body;
+  }
+  // Even with s on what the compartment would search.
+  auto compartment = client_as("partner", "system/Patient.r system/Observation.s").get("Patient//Observation");
+  EXPECT_NE(compartment.status, 200) << compartment.body;
 }
 
 TEST_F(AuthScopeTest, CompartmentSearchNeedsSOnWhatItSearches) {
@@ -407,11 +427,11 @@ TEST_F(AuthScopeTest, ConditionalReferencesAddedByAPatchNeedSToo) {
   EXPECT_EQ(subject(), "Patient/p2");
 }
 
-// KNOWN GAP, disabled until fixed (see the issue 6 test report): a chained
-// criterion searches its target type and _has its source type, so each
-// needs s there, in a search, a Bundle's GET entry and the criteria of a
-// conditional write alike. Today an Observation-only token filters by
-// Patient identifiers, and a Patient-only token by Observation codes.
+// A chained criterion searches its target type and _has its source type,
+// so each needs s there, in a search, a Bundle's GET entry and the criteria
+// of a conditional write alike; otherwise an Observation-only token could
+// filter by Patient identifiers, and a Patient-only token by Observation
+// codes.
 TEST_F(AuthScopeTest, ChainedAndReverseChainedCriteriaNeedSOnWhatTheySearch) {
   const std::string chained = std::string("subject:Patient.identifier=") + kMrn + "|mrn-1";
   TestClient observations = client_as("source", "system/Observation.crs");
@@ -429,6 +449,94 @@ TEST_F(AuthScopeTest, ChainedAndReverseChainedCriteriaNeedSOnWhatTheySearch) {
   EXPECT_EQ(refs(both.get("Observation?" + chained)), (Refs{"Observation/o1"}));
   TestClient both2 = client_as("partner", "system/Patient.rs system/Observation.s");
   EXPECT_EQ(refs(both2.get("Patient?_has:Observation:patient:code:text=x")), (Refs{"Patient/p1"}));
+}
+
+TEST_F(AuthScopeTest, ConditionalReferencesStoredAsSentNeedSWhenAPatchResolvesThem) {
+  // A single write (here an update-as-create) keeps a conditional reference
+  // as sent: only a Bundle resolves them. This PATCH's values bring in
+  // nothing to search, but the Bundle stores the patched resource through
+  // its resolver, which would search what the stored text names on behalf
+  // of this token.
+  const std::string by_mrn = std::string("Patient?identifier=") + kMrn + "|mrn-2";
+  ASSERT_EQ(client().put("Observation/o2", observation("o2", by_mrn)).status, 201);
+  auto stored = [this] {
+    Value o = client().get("Observation/o2").json();
+    return std::string(o.find("subject")->string_at("reference")) + " v" +
+           std::string(o.find("meta")->string_at("versionId"));
+  };
+  ASSERT_EQ(stored(), by_mrn + " v1") << "single writes resolve conditional references now: find another way in";
+  const std::string patch = R"([{"op":"replace","path":"/status","value":"amended"}])";
+  BundleBuilder tx("transaction");
+  tx.patch("Observation/o2", patch);
+  BundleBuilder batch("batch");
+  batch.patch("Observation/o2", patch);
+
+  TestClient u_only = client_as("source", "system/Observation.u");
+  expect_forbidden(u_only.post("", tx.json()));
+  auto r = u_only.post("", batch.json());
+  ASSERT_EQ(r.status, 200) << r.body;
+  Value bundle = r.json();
+  EXPECT_EQ(bundle.find("entry")->items()[0].find("response")->string_at("status").substr(0, 3), "403") << r.body;
+  EXPECT_EQ(stored(), by_mrn + " v1");
+
+  TestClient us = client_as("source", "system/Observation.u system/Patient.s");
+  ASSERT_EQ(us.post("", tx.json()).status, 200);
+  EXPECT_EQ(stored(), "Patient/p2 v2");
+}
+
+TEST_F(AuthScopeTest, ChainedCriteriaOfConditionalWritesNeedSOnWhatTheyCross) {
+  const std::string chained = std::string("subject:Patient.identifier=") + kMrn + "|mrn-1";
+  auto version_of_o1 = [this] {
+    return std::string(client().get("Observation/o1").json().find("meta")->string_at("versionId"));
+  };
+  TestClient without = client_as("source", "system/Observation.crus");
+  expect_forbidden(without.post("Observation", observation({}, "Patient/p1"), {{"If-None-Exist", chained}}));
+  expect_forbidden(without.put("Observation?" + chained, observation("o1", "Patient/p1")));
+  BundleBuilder tx("transaction");
+  tx.post("Observation", observation({}, "Patient/p1"), {}, chained);
+  tx.put("Observation?" + chained, observation("o1", "Patient/p1"));
+  expect_forbidden(without.post("", tx.json()));
+  EXPECT_EQ(refs(client().get("Observation")), (Refs{"Observation/o1"})) << "nothing was created";
+  EXPECT_EQ(version_of_o1(), "1") << "nor updated";
+
+  // With s on Patient the same criteria find o1: the create matches it,
+  // the updates replace it.
+  TestClient with = client_as("source", "system/Observation.crus system/Patient.s");
+  auto created = with.post("Observation", observation({}, "Patient/p1"), {{"If-None-Exist", chained}});
+  EXPECT_EQ(created.status, 200) << created.body;
+  auto updated = with.put("Observation?" + chained, observation("o1", "Patient/p1"));
+  EXPECT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(version_of_o1(), "2");
+  auto both = with.post("", tx.json());
+  EXPECT_EQ(both.status, 200) << both.body;
+  EXPECT_EQ(version_of_o1(), "3");
+  EXPECT_EQ(refs(client().get("Observation")), (Refs{"Observation/o1"}));
+}
+
+TEST_F(AuthScopeTest, ReverseChainInABatchGetEntryRefusesThatEntryAlone) {
+  BundleBuilder b("batch");
+  b.get("Patient?_has:Observation:patient:code:text=x");
+  b.get("Patient?_id=p1");
+  auto statuses = [](const HttpResult& r) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::string> out;
+    Value bundle = r.json();
+    for (const auto& e : bundle.find("entry")->items())
+      out.emplace_back(e.find("response")->string_at("status").substr(0, 3));
+    return out;
+  };
+  auto refused = client_as("partner", "system/Patient.rs").post("", b.json());
+  EXPECT_EQ(statuses(refused), (std::vector<std::string>{"403", "200"})) << refused.body;
+  Value bundle = refused.json();
+  const Value& first = bundle.find("entry")->items()[0];
+  EXPECT_EQ(first.find("resource"), nullptr) << "nothing of a refused search is returned";
+  EXPECT_EQ(first.find("response")->find("outcome")->find("issue")->items()[0].string_at("code"), "forbidden");
+
+  auto served = client_as("partner", "system/Patient.rs system/Observation.s").post("", b.json());
+  EXPECT_EQ(statuses(served), (std::vector<std::string>{"200", "200"})) << served.body;
+  Value searchset = *served.json().find("entry")->items()[0].find("resource");
+  ASSERT_NE(searchset.find("entry"), nullptr) << served.body;
+  EXPECT_EQ(searchset.find("entry")->items()[0].find("resource")->string_at("id"), "p1");
 }
 
 // --- v1 scopes ----------------------------------------------------------------------

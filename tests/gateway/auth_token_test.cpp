@@ -81,6 +81,18 @@ class AuthTokenTest : public GatewayTest {
     gateway_->add_client(rec);
   }
 
+  // Replaces a registration as a config file's start would (its keys stay).
+  void change_registration(const std::string& id, const std::string& role, const std::string& scopes,
+                           const std::string& organization = {}) {
+    fhir::store::ClientRecord rec;
+    rec.id = id;
+    rec.role = role;
+    rec.organization = organization.empty() ? "Organization/org-" + id : organization;
+    rec.scopes = scopes;
+    rec.created_ms = clock_.now_ms();
+    gateway_->put_client(rec);
+  }
+
   // A client assertion for client, valid for a minute from the test clock.
   Value claims(const std::string& client_id = "clinic", const std::string& purpose = kTreatOid) const {
     return assertion_claims(client_id, token_url(), clock_.now_ms() + kMinute, purpose);
@@ -264,6 +276,22 @@ TEST_F(AuthTokenTest, GrantedScopeIsRequestedWithinRegisteredWithinRole) {
   TestClient audit = client().with_bearer(token);
   EXPECT_EQ(audit.get("AuditEvent").status, 200);
   expect_outcome(audit.get("Observation"), 403);
+}
+
+TEST_F(AuthTokenTest, ScopesThisServerDoesNotGrantAreLeftOut) {
+  // RFC 6749 §3.3: the server may issue fewer scopes than asked for. A
+  // launch context, patient-level scopes and granular refinements are not
+  // granted here; what remains is, and the answer says what that is.
+  const std::string token = expect_granted(
+      request_token(sign_assertion(claims(), ec_), "launch system/Patient.rs patient/*.read openid"),
+      "system/Patient.rs");
+  EXPECT_EQ(jws_payload(token).string_at("scope"), "system/Patient.rs");
+  TestClient clinic = client().with_bearer(token);
+  EXPECT_EQ(clinic.get("Patient").status, 200);
+  expect_outcome(clinic.get("Observation"), 403);
+  expect_granted(request_token(sign_assertion(claims(), ec_),
+                               "system/Observation.rs?category=laboratory system/Observation.rs"),
+                 "system/Observation.rs");
 }
 
 TEST_F(AuthTokenTest, PurposeOfUseMayBeBareOrWithItsSystem) {
@@ -452,6 +480,37 @@ TEST_F(AuthTokenTest, RevokedClientIsRefused) {
   expect_refused(request_token(a), "invalid_client", a);
 }
 
+TEST_F(AuthTokenTest, UnknownAndRevokedClientsAreRefusedAlike) {
+  // An unauthenticated caller must not learn which client ids exist.
+  register_client("gone", "partner", jwks_of({&ec_}));
+  gateway_->revoke_client("gone");
+  const std::string unknown_assertion = sign_assertion(claims("nobody"), ec_);
+  const std::string revoked_assertion = sign_assertion(claims("gone"), ec_);
+  const HttpResult unknown = request_token(unknown_assertion);
+  const HttpResult revoked = request_token(revoked_assertion);
+  expect_refused(unknown, "invalid_client", unknown_assertion);
+  expect_refused(revoked, "invalid_client", revoked_assertion);
+  EXPECT_EQ(unknown.json().string_at("error_description"), revoked.json().string_at("error_description"));
+  EXPECT_EQ(unknown.body, revoked.body);
+}
+
+TEST_F(AuthTokenTest, AssertionNamingItsKeyByUrlIsRefused) {
+  // SMART Backend Services: keys come from the registration; a jku (or
+  // x5u) the registration does not name fails, even when the registered
+  // kid's key signed the assertion.
+  for (const char* member : {"jku", "x5u"}) {
+    SCOPED_TRACE(member);
+    const std::string header = R"({"alg":"ES384","typ":"JWT","kid":")" + ec_.kid() + R"(",")" + member +
+                               R"(":"https://keys.example/clinic.jwks"})";
+    const std::string a = sign_compact(header, fhir::json::write(claims()), ec_);
+    expect_refused(request_token(a), "invalid_client", a);
+  }
+  // The same header without it, for contrast.
+  const std::string plain = sign_compact(R"({"alg":"ES384","typ":"JWT","kid":")" + ec_.kid() + "\"}",
+                                         fhir::json::write(claims()), ec_);
+  expect_granted(request_token(plain), "system/*.rs");
+}
+
 TEST_F(AuthTokenTest, OversizeAssertionIsRefused) {
   // Near the 16 KiB limit is fine; over it is refused before any signature work.
   Value c = claims();
@@ -608,8 +667,12 @@ TEST_F(AuthTokenTest, GarbageTokenIsChallengedAsInvalid) {
   expect_challenge(anonymous().with_bearer("a.b.c").get("Patient"), true);
   // Not the Bearer scheme, or Bearer without a token: no Bearer
   // credentials, so no error code (RFC 6750 §3.1).
-  expect_challenge(anonymous().get("Patient", {{"Authorization", "Basic dXNlcjpwYXNz"}}), false);
-  expect_challenge(anonymous().get("Patient", {{"Authorization", "Bearer "}}), false);
+  for (const char* authorization : {"Basic dXNlcjpwYXNz", "Bearer "}) {
+    SCOPED_TRACE(authorization);
+    const HttpResult r = anonymous().get("Patient", {{"Authorization", authorization}});
+    expect_challenge(r, false);
+    EXPECT_EQ(r.header("www-authenticate"), "Bearer realm=\"CareBridge\"");
+  }
   // The scheme is case-insensitive (RFC 7235 §2.1).
   EXPECT_EQ(anonymous().get("Patient", {{"Authorization", "bEaReR " + client().bearer()}}).status, 200);
 }
@@ -681,6 +744,51 @@ TEST_F(AuthTokenTest, RevokedClientsTokenIsRefusedOnTheNextRequest) {
   EXPECT_EQ(client().get("Patient").status, 200);
 }
 
+TEST_F(AuthTokenTest, TokenStopsSpeakingForAClientWhoseRegistrationChanged) {
+  // A token carries the grant of its day; once the registration no longer
+  // allows it (scopes taken away, another role or organization), it is
+  // refused from the next request, and a new token gets what is allowed now.
+  register_client("narrow", "partner", jwks_of({&ec_}), "system/Patient.rs");
+  auto token_for = [this](const std::string& id, const std::string& scope) {
+    return expect_granted(request_token(sign_assertion(claims(id), ec_), scope), scope);
+  };
+  TestClient narrow = client().with_bearer(token_for("narrow", "system/Patient.rs"));
+  EXPECT_EQ(narrow.get("Patient").status, 200);
+  change_registration("narrow", "partner", "system/Observation.rs");
+  const HttpResult refused = narrow.get("Patient");
+  expect_challenge(refused, true);
+  EXPECT_NE(refused.header("www-authenticate").find("registration has changed"), std::string::npos)
+      << refused.header("www-authenticate");
+  EXPECT_EQ(client().with_bearer(token_for("narrow", "system/Observation.rs")).get("Observation").status, 200);
+
+  // The role alone (the scopes still within what the new role allows).
+  register_client("mover", "partner", jwks_of({&ec_}), "system/Patient.rs");
+  TestClient mover = client().with_bearer(token_for("mover", "system/Patient.rs"));
+  EXPECT_EQ(mover.get("Patient").status, 200);
+  change_registration("mover", "source", "system/Patient.rs");
+  expect_challenge(mover.get("Patient"), true);
+  TestClient moved = client().with_bearer(token_for("mover", "system/Patient.rs"));
+  EXPECT_EQ(moved.get("Patient").status, 200);
+  // And the organization it acts for.
+  change_registration("mover", "source", "system/Patient.rs", "Organization/elsewhere");
+  expect_challenge(moved.get("Patient"), true);
+
+  // Other clients go on.
+  EXPECT_EQ(client().get("Patient").status, 200);
+}
+
+TEST_F(AuthTokenTest, ForbiddenAnswersSayTheScopeIsInsufficient) {
+  // RFC 6750 §3.1: a valid token without the scope a request needs.
+  const std::string token = expect_granted(request_token(sign_assertion(claims(), ec_), "system/Patient.rs"),
+                                           "system/Patient.rs");
+  const HttpResult r = client().with_bearer(token).get("Observation");
+  Value issue = expect_outcome(r, 403);
+  EXPECT_EQ(issue.string_at("code"), "forbidden");
+  EXPECT_EQ(r.header("www-authenticate"), "Bearer realm=\"CareBridge\", error=\"insufficient_scope\"");
+  // A 200 carries no challenge.
+  EXPECT_TRUE(client().with_bearer(token).get("Patient").header("www-authenticate").empty());
+}
+
 // --- what is open, and what it says ---------------------------------------------
 
 TEST_F(AuthTokenTest, DiscoveryIsOpen) {
@@ -734,6 +842,28 @@ TEST_F(AuthTokenTest, SmartConfigurationDescribesBackendServices) {
   EXPECT_EQ(granted.status, 200) << granted.body;
 }
 
+TEST_F(AuthTokenTest, OAuthRoutesAnswerJsonWhateverAcceptSays) {
+  // SMART: the well-known document SHALL be JSON; the token endpoint
+  // speaks OAuth, not FHIR's content negotiation.
+  const Headers html = {{"Accept", "text/html"}};
+  for (const char* path : {".well-known/smart-configuration", ".well-known/jwks.json"}) {
+    SCOPED_TRACE(path);
+    const HttpResult r = anonymous().get(path, html);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/json");
+    EXPECT_TRUE(r.json().is_object()) << r.body;
+  }
+  TokenForm form;
+  form.client_assertion = sign_assertion(claims(), ec_);
+  form.scope = "system/*.rs";
+  const Headers html_form = {{"Accept", "text/html"}, {"Content-Type", "application/x-www-form-urlencoded"}};
+  expect_granted(anonymous().post("auth/token", form.encode(), html_form), "system/*.rs");
+  // Its refusals are OAuth JSON too (the assertion is used up now).
+  expect_refused(anonymous().post("auth/token", form.encode(), html_form), "invalid_client", form.client_assertion);
+  // FHIR routes go on negotiating.
+  expect_outcome(anonymous().get("metadata", html), 406);
+}
+
 TEST_F(AuthTokenTest, CapabilityStatementNamesTheTokenEndpoint) {
   Value cs = anonymous().get("metadata").json();
   const Value* rest = cs.find("rest");
@@ -757,6 +887,61 @@ TEST_F(AuthTokenTest, CapabilityStatementNamesTheTokenEndpoint) {
                                 "http://terminology.hl7.org/CodeSystem/restful-security-service" &&
                             coding.string_at("code") == "SMART-on-FHIR");
   EXPECT_TRUE(smart) << fhir::json::write(*security);
+}
+
+// --- what tokens never seen before may cost ----------------------------------------
+
+// One signature check of a new token per second, two at once. The test
+// clock stands still, so nothing refills the budget unless a test moves
+// it; SetUp sends no request, so every test starts with both checks.
+class TokenBudgetTest : public AuthTokenTest {
+ protected:
+  void configure(gateway::Settings& s) override { s.token_verifications_per_second = 1; }
+};
+
+TEST_F(TokenBudgetTest, NewTokensPastTheBudgetWaitWhileKnownOnesAreServed) {
+  std::vector<TestClient> fresh;
+  for (int i = 0; i < 4; ++i) fresh.push_back(client_as("partner"));
+  EXPECT_EQ(fresh[0].get("Patient").status, 200);
+  EXPECT_EQ(fresh[1].get("Patient").status, 200);
+  const HttpResult wait = fresh[2].get("Patient");
+  Value issue = expect_outcome(wait, 503);
+  EXPECT_EQ(issue.string_at("code"), "transient") << wait.body;
+  EXPECT_EQ(wait.header("retry-after"), "1");
+  EXPECT_TRUE(wait.header("www-authenticate").empty()) << "not a verdict on the token";
+  // Tokens already verified cost a lookup, not a check.
+  EXPECT_EQ(fresh[0].get("Patient").status, 200);
+  EXPECT_EQ(fresh[1].get("Patient").status, 200);
+  // A second later there is one check more: the token that waited gets it.
+  clock_.advance_ms(1000);
+  EXPECT_EQ(fresh[2].get("Patient").status, 200);
+  expect_outcome(fresh[3].get("Patient"), 503);
+  EXPECT_EQ(fresh[2].get("Patient").status, 200);
+}
+
+TEST_F(TokenBudgetTest, ARefusedTokenSentAgainCostsNoSignatureCheck) {
+  // Refused once, remembered: a repeat costs a lookup, not a check. Garbage,
+  // and a token shaped like ours (our kid, typ and alg) whose signature
+  // does not verify. Two new tokens, two checks: were the repeats checked
+  // again, the budget would run out and they would get 503.
+  std::string forged = client_as("partner").bearer();
+  const std::size_t at = forged.rfind('.') + 10;
+  forged[at] = forged[at] == 'A' ? 'B' : 'A';
+  for (const std::string& token : {std::string("garbage"), forged}) {
+    for (int i = 0; i < 3; ++i) {
+      SCOPED_TRACE(token.substr(0, 8) + " #" + std::to_string(i));
+      expect_challenge(anonymous().with_bearer(token).get("Patient"), true);
+    }
+  }
+}
+
+TEST_F(TokenBudgetTest, TokensTheEndpointIssuesNeedNoSignatureCheck) {
+  EXPECT_EQ(client().get("Patient").status, 200);
+  EXPECT_EQ(client_as("partner").get("Patient").status, 200);
+  expect_outcome(client_as("partner").get("Patient"), 503);  // the budget is spent
+  // Known from the moment it is issued: its first use is served.
+  const std::string token = expect_granted(request_token(sign_assertion(claims(), ec_)), "system/*.rs");
+  EXPECT_EQ(client().with_bearer(token).get("Patient").status, 200);
 }
 
 // --- one store, several servers ------------------------------------------------------

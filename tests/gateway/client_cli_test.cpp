@@ -92,5 +92,32 @@ TEST(ClientCliTest, BadRegistrationsAreRefused) {
   EXPECT_NE(run_binary({"client", "revoke", "--db", db, "--id", "nobody"}, &out), 0);
 }
 
+TEST(ClientCliTest, KeySetRepeatingAKidIsRefused) {
+  // SMART Backend Services: a kid names one key of the set, so an
+  // assertion's kid can never leave the choice of key to us.
+  TempDir dir;
+  const std::string db = (dir.path() / "s.db").string();
+  auto set = fhir::json::Value::make_object();
+  auto& keys = set.set("keys", fhir::json::Value::make_array());
+  for (int i = 0; i < 2; ++i) {
+    auto key = gateway::auth::SigningKey::generate(gateway::auth::KeyType::ec_p384);
+    ASSERT_TRUE(key.ok());
+    auto jwk = gateway::auth::public_jwk(key->public_key());
+    ASSERT_TRUE(jwk.ok());
+    jwk->set("kid", fhir::json::Value::make_string("clinic-2025"));
+    keys.push_back(std::move(*jwk));
+  }
+  const std::string jwks = (dir.path() / "twice.jwks").string();
+  std::ofstream(jwks) << fhir::json::write(set);
+  std::string out;
+  EXPECT_NE(run_binary({"client", "add", "--db", db, "--id", "clinic", "--role", "partner", "--organization",
+                        "Organization/o", "--jwks", jwks},
+                       &out),
+            0)
+      << out;
+  ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0);
+  EXPECT_EQ(out.find("\nclinic\t"), std::string::npos) << "nothing was registered:\n" << out;
+}
+
 }  // namespace
 }  // namespace carebridge::test

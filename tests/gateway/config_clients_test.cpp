@@ -6,9 +6,11 @@
 #include <fstream>
 #include <string>
 
+#include "fhir/core/clock.hpp"
 #include "fhir/json/write.hpp"
 #include "gateway/auth/jwk_export.hpp"
 #include "gateway/auth/signing_key.hpp"
+#include "tests/support/client_assertion.hpp"
 #include "tests/support/fixture_paths.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -94,6 +96,64 @@ TEST(ConfigClientsTest, ABadConfiguredClientStopsTheStartAndChangesNothing) {
       << out;
   ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0);
   EXPECT_EQ(out.find("cfg-clinic"), std::string::npos) << out;
+}
+
+TEST(ConfigClientsTest, AnIdListedTwiceStopsTheStartAndChangesNothing) {
+  // Which entry would win is anyone's guess: the file is refused instead.
+  TempDir dir;
+  const std::string db = (dir.path() / "s.db").string();
+  const std::string config = (dir.path() / "c.json").string();
+  const std::string jwks = write_jwks(dir.path() / "k.jwks");
+  std::ofstream(config) << R"({"clients": [)"
+                        << R"({"id": "cfg-clinic", "role": "partner", "organization": "Organization/cfg-org",)"
+                        << R"( "scopes": "system/Patient.rs", "jwks_file": ")" << jwks << R"("},)"
+                        << R"({"id": "cfg-clinic", "role": "source", "organization": "Organization/cfg-org",)"
+                        << R"( "scopes": "system/*.cruds", "jwks_file": ")" << jwks << R"("}]})";
+  std::string out;
+  // Bounded: were the file accepted, the server would run on.
+  EXPECT_GT(run_binary({"serve", "--listen", "127.0.0.1:0", "--db", db, "--share-dir", share_dir(), "--config", config},
+                       &out, std::chrono::seconds(20)),
+            0)
+      << out;
+  EXPECT_EQ(out.find("listening on"), std::string::npos) << out;
+  ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0);
+  EXPECT_EQ(out.find("cfg-clinic"), std::string::npos) << out;
+}
+
+TEST(ConfigClientsTest, AConfiguredClientWithoutAKeyFileKeepsItsRegisteredKeys) {
+  // Keys may be registered on the command line (`client add --jwks`) and
+  // the rest of the registration kept in the config file.
+  TempDir dir;
+  const std::string db = (dir.path() / "s.db").string();
+  const std::string config = (dir.path() / "c.json").string();
+  auto key = gateway::auth::SigningKey::generate(gateway::auth::KeyType::ec_p384);
+  ASSERT_TRUE(key.ok());
+  const std::string jwks = (dir.path() / "clinic.jwks").string();
+  std::ofstream(jwks) << jwks_of({&*key});
+  std::string out;
+  ASSERT_EQ(run_binary({"client", "add", "--db", db, "--id", "cfg-clinic", "--role", "partner", "--organization",
+                        "Organization/cfg-org", "--scopes", "system/*.rs", "--jwks", jwks},
+                       &out),
+            0)
+      << out;
+  std::ofstream(config) << R"({"clients": [{"id": "cfg-clinic", "role": "partner",)"
+                        << R"( "organization": "Organization/cfg-org", "scopes": "system/Patient.rs"}]})";
+  ServerProcess server(db, {"--config", config});
+  ASSERT_TRUE(server.started());
+  ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0);
+  EXPECT_NE(out.find("cfg-clinic\tpartner\tOrganization/cfg-org\tactive\tno\tjwks\tsystem/Patient.rs"),
+            std::string::npos)
+      << out;
+  // And they still authenticate the client at the token endpoint.
+  const std::string token_url = server.base_url() + "/auth/token";
+  TokenForm form;
+  form.client_assertion =
+      sign_assertion(assertion_claims("cfg-clinic", token_url, fhir::SystemClock().now_ms() + 60 * 1000), *key);
+  form.scope = "system/*.rs";
+  auto granted = TestClient(server.base_url())
+                     .post("auth/token", form.encode(), {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  EXPECT_EQ(granted.json().string_at("scope"), "system/Patient.rs");
 }
 
 }  // namespace

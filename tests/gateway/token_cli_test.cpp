@@ -11,6 +11,7 @@
 
 #include "fhir/json/value.hpp"
 #include "tests/support/client_assertion.hpp"
+#include "tests/support/fixture_paths.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_client.hpp"
@@ -122,6 +123,34 @@ TEST_F(TokenCliTest, RefusesWhatTheTokenEndpointWouldRefuse) {
   EXPECT_NE(run_binary({"token", "--db", (dir_.path() / "none.db").string(), "--client", "clinic", "--purpose", "TREAT"},
                        &out),
             0);
+}
+
+TEST_F(TokenCliTest, TokenLifetimeOutsideOneSecondToADayIsRefused) {
+  // A token that expires as it is issued, or outlives a day, is a
+  // configuration mistake: the command and the server both say so at once.
+  const std::vector<std::vector<std::string>> bad = {{"--access-token-seconds", "0"},
+                                                     {"--access-token-seconds", "86401"}};
+  std::string out;
+  for (const auto& setting : bad) {
+    SCOPED_TRACE(setting[1]);
+    std::vector<std::string> args = {"--client", "clinic", "--purpose", "TREAT"};
+    args.insert(args.end(), setting.begin(), setting.end());
+    EXPECT_NE(token(args, &out), 0);
+    EXPECT_TRUE(out.empty()) << out;
+  }
+  auto refused_at_start = bad;
+  refused_at_start.push_back({"--token-verifications-per-second", "0"});
+  for (const auto& setting : refused_at_start) {
+    SCOPED_TRACE(setting[0] + " " + setting[1]);
+    std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--db", db_, "--share-dir", share_dir()};
+    args.insert(args.end(), setting.begin(), setting.end());
+    out.clear();
+    // Bounded: were the setting accepted, the server would run on.
+    EXPECT_GT(run_binary(args, &out, std::chrono::seconds(20)), 0) << out;
+    EXPECT_EQ(out.find("listening on"), std::string::npos) << out;
+  }
+  // The bounds themselves are fine.
+  EXPECT_FALSE(token_line({"--client", "clinic", "--purpose", "TREAT", "--access-token-seconds", "86400"}).empty());
 }
 
 TEST_F(TokenCliTest, RevokedClientGetsNoTokenAndLosesTheOneItHad) {

@@ -53,6 +53,18 @@ void RunningGateway::add_client(const fhir::store::ClientRecord& rec) {
   EXPECT_TRUE(reloaded);
 }
 
+void RunningGateway::put_client(const fhir::store::ClientRecord& rec) {
+  if (!runtime_) return;
+  gateway::AppContext& app = runtime_->app();
+  std::promise<fhir::Status> done;
+  app.store->write([&rec](fhir::store::WriteTxn& tx) { return tx.put_client(rec); },
+                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
+  auto st = done.get_future().get();
+  EXPECT_TRUE(st) << st.issue().diagnostics;
+  auto reloaded = app.clients->reload(*app.store);
+  EXPECT_TRUE(reloaded);
+}
+
 void RunningGateway::revoke_client(const std::string& id) {
   if (!runtime_) return;
   gateway::AppContext& app = runtime_->app();

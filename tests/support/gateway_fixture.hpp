@@ -40,6 +40,10 @@ class RunningGateway {
   // Registers rec through the store's writer and reloads the registry, so
   // the very next request knows it. Fails the test when the store refuses.
   void add_client(const fhir::store::ClientRecord& rec);
+  // Replaces a registered client's role, organization, scopes (and keys,
+  // unless rec.jwks is empty) as a config file's start does, through the
+  // store's writer, and reloads the registry.
+  void put_client(const fhir::store::ClientRecord& rec);
   // Revokes a client through the store's writer and reloads the registry.
   void revoke_client(const std::string& id);
 

@@ -1,6 +1,7 @@
 #include "tests/support/server_process.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,6 +96,34 @@ int run_binary(const std::vector<std::string>& args, std::string* output) {
   close(fd);
   int status = 0;
   waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int run_binary(const std::vector<std::string>& args, std::string* output, std::chrono::milliseconds limit) {
+  int fd = -1;
+  pid_t pid = spawn(args, &fd);
+  if (pid < 0) return -1;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  bool timed_out = false;
+  char buf[4096];
+  for (;;) {
+    using std::chrono::milliseconds;
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;  // timeout or EINTR: the loop decides
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    if (output != nullptr) output->append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (timed_out) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

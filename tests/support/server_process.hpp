@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ class ServerProcess {
 
 // Runs the binary with args to completion; returns exit code, fills output.
 int run_binary(const std::vector<std::string>& args, std::string* output);
+// The same for a run that must end by itself, such as a `serve` that has
+// to refuse to start: killed once limit has passed, returning -1 then (as
+// for a death by signal), so a regression fails a test that expects an
+// exit code above 0 instead of hanging it.
+int run_binary(const std::vector<std::string>& args, std::string* output, std::chrono::milliseconds limit);
 
 // An access token for an admin client of the store at db_path, through the
 // command line (`carebridge client add` once, then `carebridge token`),
