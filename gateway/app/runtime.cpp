@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <future>
 #include <set>
 
 #include "fhir/core/errors.hpp"
@@ -19,6 +18,7 @@
 #include "gateway/search/result_cache.hpp"
 #include "gateway/storage/read_cache.hpp"
 #include "gateway/storage/storage_pool.hpp"
+#include "gateway/storage/write_sync.hpp"
 #include "gateway/write/search_index.hpp"
 #include "profiles/summary_elements.hpp"
 #include "profiles/type_model.hpp"
@@ -38,17 +38,6 @@ std::string resolve_share_dir(const std::string& configured) {
   }
   return "share/carebridge";
 }
-
-namespace {
-
-fhir::Status write_sync(fhir::store::Store& store, fhir::store::WriteUnit unit) {
-  std::promise<fhir::Status> done;
-  auto result = done.get_future();
-  store.write(std::move(unit), [&done](fhir::Status st) { done.set_value(std::move(st)); });
-  return result.get();
-}
-
-}  // namespace
 
 // A store indexed by another extraction (or before search existed) is
 // reindexed before the gateway serves from it.

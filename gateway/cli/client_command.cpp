@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <thread>
-#include <future>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "gateway/auth/client_rules.hpp"
 #include "gateway/cli/commands.hpp"
 #include "gateway/config/settings_loader.hpp"
+#include "gateway/storage/write_sync.hpp"
 
 namespace gateway {
 namespace {
@@ -38,13 +38,6 @@ void wait_for_servers(int change_poll_ms) {
 int fail(const std::string& why) {
   std::fprintf(stderr, "carebridge client: %s\n", why.c_str());
   return 1;
-}
-
-fhir::Status write_sync(fhir::store::Store& store, fhir::store::WriteUnit unit) {
-  std::promise<fhir::Status> done;
-  auto result = done.get_future();
-  store.write(std::move(unit), [&done](fhir::Status st) { done.set_value(std::move(st)); });
-  return result.get();
 }
 
 struct AddArgs {

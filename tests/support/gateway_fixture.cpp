@@ -1,9 +1,8 @@
 #include "tests/support/gateway_fixture.hpp"
 
-#include <future>
-
 #include "fhir/store/store.hpp"
 #include "gateway/app/runtime.hpp"
+#include "gateway/storage/write_sync.hpp"
 #include "gateway/auth/access_token.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/auth/purpose_of_use.hpp"
@@ -43,10 +42,7 @@ RunningGateway::~RunningGateway() { stop(); }
 void RunningGateway::add_client(const fhir::store::ClientRecord& rec) {
   if (!runtime_) return;
   gateway::AppContext& app = runtime_->app();
-  std::promise<fhir::Status> done;
-  app.store->write([&rec](fhir::store::WriteTxn& tx) { return tx.add_client(rec); },
-                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
-  auto st = done.get_future().get();
+  auto st = gateway::write_sync(*app.store, [&rec](fhir::store::WriteTxn& tx) { return tx.add_client(rec); });
   EXPECT_TRUE(st) << st.issue().diagnostics;
   // Synchronously, so the very next request knows the client.
   auto reloaded = app.clients->reload(*app.store);
@@ -56,10 +52,7 @@ void RunningGateway::add_client(const fhir::store::ClientRecord& rec) {
 void RunningGateway::put_client(const fhir::store::ClientRecord& rec) {
   if (!runtime_) return;
   gateway::AppContext& app = runtime_->app();
-  std::promise<fhir::Status> done;
-  app.store->write([&rec](fhir::store::WriteTxn& tx) { return tx.put_client(rec); },
-                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
-  auto st = done.get_future().get();
+  auto st = gateway::write_sync(*app.store, [&rec](fhir::store::WriteTxn& tx) { return tx.put_client(rec); });
   EXPECT_TRUE(st) << st.issue().diagnostics;
   auto reloaded = app.clients->reload(*app.store);
   EXPECT_TRUE(reloaded);
@@ -69,10 +62,7 @@ void RunningGateway::revoke_client(const std::string& id) {
   if (!runtime_) return;
   gateway::AppContext& app = runtime_->app();
   const std::int64_t now = app.clock->now_ms();
-  std::promise<fhir::Status> done;
-  app.store->write([&id, now](fhir::store::WriteTxn& tx) { return tx.revoke_client(id, now); },
-                   [&done](fhir::Status st) { done.set_value(std::move(st)); });
-  auto st = done.get_future().get();
+  auto st = gateway::write_sync(*app.store, [&id, now](fhir::store::WriteTxn& tx) { return tx.revoke_client(id, now); });
   EXPECT_TRUE(st) << st.issue().diagnostics;
   auto reloaded = app.clients->reload(*app.store);
   EXPECT_TRUE(reloaded);
