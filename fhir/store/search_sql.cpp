@@ -263,6 +263,10 @@ class Planner {
     select.add("SELECT h.type AS type, h.id AS id, h.seq AS seq");
     from.add(" FROM resource_head h JOIN resource_version v ON v.seq = h.seq");
     where.add(" WHERE h.type = ").bind(type).add(" AND v.deleted = 0");
+    if (spec_.filter) {
+      from.add(" LEFT JOIN version_label l ON l.seq = h.seq");
+      where.add(visible("h", "v", "l"));
+    }
     if (spec_.compartment_patient) where.add(compartment(type, *spec_.compartment_patient));
     if (spec_.since_ms) where.add(" AND v.last_updated_ms >= ").bind(*spec_.since_ms);
     if (spec_.query) {
@@ -272,6 +276,28 @@ class Planner {
     Frag out;
     out.add(select).add(from).add(where);
     return out;
+  }
+
+  // The request's RowFilter on one row (see sqlite_row_filter.hpp).
+  Frag visible(std::string_view h, std::string_view v, std::string_view l) const {
+    const std::string hs(h), vs(v), ls(l);
+    Frag f;
+    f.add(" AND cb_visible(").bind(spec_.filter);
+    f.add(", " + hs + ".type, " + hs + ".id, coalesce(" + ls + ".label_key, ''), coalesce(" + ls +
+          ".patients, ''), ");
+    f.add(spec_.filter->wants_content() ? vs + ".json)" : std::string("'')"));
+    return f;
+  }
+
+  // The ids among `ids` (of `type`) the request may see: chains and _has
+  // cross into other resources, and a withheld one must not decide a match.
+  Frag visible_ids(const std::string& type, const Frag& ids) const {
+    if (spec_.filter == nullptr) return ids;
+    Frag f;
+    f.add("SELECT hv.id FROM resource_head hv JOIN resource_version vv ON vv.seq = hv.seq");
+    f.add(" LEFT JOIN version_label lv ON lv.seq = hv.seq WHERE hv.type = ").bind(type);
+    f.add(" AND hv.id IN (").add(ids).add(")").add(visible("hv", "vv", "lv"));
+    return f;
   }
 
   // The head version is in the patient's compartment; the ids of the
@@ -387,7 +413,7 @@ class Planner {
     f.add("SELECT target FROM ix_reference WHERE type = ").bind(link.source_type);
     f.add(" AND param = ").bind(link.reference_param->code);
     f.add(" AND target_type = ").bind(type);
-    f.add(" AND id IN (").add(has_ids(link.source_type, c, k + 1)).add(")");
+    f.add(" AND id IN (").add(visible_ids(link.source_type, has_ids(link.source_type, c, k + 1))).add(")");
     return f;
   }
 
@@ -398,7 +424,7 @@ class Planner {
     f.add("SELECT id FROM ix_reference WHERE type = ").bind(type);
     f.add(" AND param = ").bind(link.reference_param->code);
     f.add(" AND target_type = ").bind(link.target_type);
-    f.add(" AND target IN (").add(chain_ids(link.target_type, c, k + 1)).add(")");
+    f.add(" AND target IN (").add(visible_ids(link.target_type, chain_ids(link.target_type, c, k + 1))).add(")");
     return f;
   }
 

@@ -27,7 +27,8 @@
 
 namespace fhir::store {
 
-using SqlValue = std::variant<std::string, std::int64_t, double>;
+// A RowFilter binds as an SQLite pointer (sqlite_row_filter.hpp).
+using SqlValue = std::variant<std::string, std::int64_t, double, const RowFilter*>;
 
 struct SqlQuery {
   std::string sql;

@@ -5,6 +5,7 @@
 #include <climits>
 
 #include "fhir/store/sqlite_error.hpp"
+#include "fhir/store/sqlite_row_filter.hpp"
 
 namespace fhir::store {
 
@@ -30,6 +31,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Mo
     // the usual ways a file gets corrupted from inside.
     sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   }
+  if (auto st = register_row_filter_function(db.get()); !st) return st.take_issue();
   return std::unique_ptr<Connection>(new Connection(std::move(db), busy_timeout_ms));
 }
 

@@ -43,6 +43,13 @@ Stmt& Stmt::bind(int index, double value) {
   return *this;
 }
 
+Stmt& Stmt::bind_pointer(int index, const void* pointer, const char* kind) {
+  // SQLite's pointer interface takes void*; it never writes through it.
+  const int rc = sqlite3_bind_pointer(stmt_, index, const_cast<void*>(pointer), kind, nullptr);
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
 int Stmt::step_rc() {
   if (bind_rc_ != SQLITE_OK) return bind_rc_;
   return sqlite3_step(stmt_);

@@ -42,6 +42,9 @@ class Stmt {
   Stmt& bind(int index, std::string_view text);
   Stmt& bind(int index, std::int64_t value);
   Stmt& bind(int index, double value);
+  // A pointer only our own SQL functions can read back (sqlite3_bind_pointer
+  // with type tag kind, a static string); null binds NULL.
+  Stmt& bind_pointer(int index, const void* pointer, const char* kind);
 
   // true: a row is ready; false: the statement is done. A failed bind is
   // reported here, so callers check once.

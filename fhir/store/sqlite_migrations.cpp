@@ -159,12 +159,27 @@ CREATE TABLE assertion_jti (
 CREATE INDEX assertion_jti_expiry ON assertion_jti (expires_ms);
 )sql";
 
+// Step 6: the security labels of each version (consent/labels), beside its
+// JSON and never in it, so labeling makes no new version; with the rules
+// version that made them (relabeling) and the version's patients, which
+// consent decisions read row by row inside search queries. A table of its
+// own keeps these short rows out of the JSON's overflow pages.
+constexpr std::string_view kVersionLabels = R"sql(
+CREATE TABLE version_label (
+  seq        INTEGER PRIMARY KEY REFERENCES resource_version (seq),
+  label_key  TEXT    NOT NULL,
+  patients   TEXT    NOT NULL,
+  rules      TEXT    NOT NULL
+) STRICT;
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
     Migration{3, kSearchIndex},
     Migration{4, kClients},
     Migration{5, kAssertionIds},
+    Migration{6, kVersionLabels},
 };
 
 struct SchemaStamp {

@@ -7,6 +7,7 @@
 
 #include "fhir/core/errors.hpp"
 #include "fhir/store/sqlite_connection.hpp"
+#include "fhir/store/sqlite_row_filter.hpp"
 #include "fhir/store/sqlite_transaction.hpp"
 
 namespace fhir::store {
@@ -16,18 +17,28 @@ constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::max();
 
 // Column order read by read_record.
 #define CAREBRIDGE_VERSION_COLUMNS \
-  "v.seq, v.type, v.id, v.version, v.last_updated_ms, v.deleted, v.method, v.json"
+  "v.seq, v.type, v.id, v.version, v.last_updated_ms, v.deleted, v.method, v.json," \
+  " coalesce(l.label_key, ''), coalesce(l.patients, '')"
+// Each version's labels, beside it (LEFT: a version written before labels
+// existed reads as unlabeled until relabeled).
+#define CAREBRIDGE_LABEL_JOIN " LEFT JOIN version_label AS l ON l.seq = v.seq"
+// The consent filter of a query, when it has one: ?7 the filter, ?8 whether
+// it wants the JSON (CASE is lazy, so the JSON is read only then).
+#define CAREBRIDGE_VISIBLE \
+  " AND cb_visible(?7, v.type, v.id, coalesce(l.label_key, ''), coalesce(l.patients, '')," \
+  " CASE WHEN ?8 THEN v.json ELSE '' END)"
 
 // CROSS JOIN fixes the loop order (SQLite never reorders it): the head's
 // primary key first, then one rowid lookup into the version log.
 constexpr std::string_view kHeadSql =
     "SELECT " CAREBRIDGE_VERSION_COLUMNS
     " FROM resource_head AS h CROSS JOIN resource_version AS v ON v.seq = h.seq"
-    " WHERE h.type = ?1 AND h.id = ?2";
+    CAREBRIDGE_LABEL_JOIN " WHERE h.type = ?1 AND h.id = ?2";
 
 constexpr std::string_view kVersionSql =
     "SELECT " CAREBRIDGE_VERSION_COLUMNS
-    " FROM resource_version AS v WHERE v.type = ?1 AND v.id = ?2 AND v.version = ?3";
+    " FROM resource_version AS v" CAREBRIDGE_LABEL_JOIN
+    " WHERE v.type = ?1 AND v.id = ?2 AND v.version = ?3";
 
 // max(seq) on the rowid is one b-tree descent.
 constexpr std::string_view kLastSeqSql = "SELECT max(seq) FROM resource_version";
@@ -44,6 +55,8 @@ VersionRecord read_record(const Stmt& s) {
   r.deleted = s.int64(5) != 0;
   r.method = s.text(6);
   r.json = s.text(7);
+  r.label_key = s.text(8);
+  r.patients = s.text(9);
   return r;
 }
 
@@ -53,8 +66,8 @@ VersionRecord read_record(const Stmt& s) {
 // the index for the query actually asked. All variants are fixed text.
 enum class Level { system, type, instance };
 
-std::string history_sql(Level level, bool since, bool count) {
-  if (level == Level::system && !since && count) {
+std::string history_sql(Level level, bool since, bool count, bool filtered) {
+  if (level == Level::system && !since && count && !filtered) {
     // count(*) over a rowid range walks the table itself, JSON and all;
     // a bare count(*) walks the narrowest index instead (about 10x faster),
     // and the versions above the snapshot are a short rowid range.
@@ -62,10 +75,13 @@ std::string history_sql(Level level, bool since, bool count) {
            " - (SELECT count(*) FROM resource_version WHERE seq > ?3)";
   }
   std::string sql = count ? "SELECT count(*)" : "SELECT " CAREBRIDGE_VERSION_COLUMNS;
-  sql += " FROM resource_version AS v WHERE v.seq <= ?3";
+  sql += " FROM resource_version AS v";
+  if (!count || filtered) sql += CAREBRIDGE_LABEL_JOIN;
+  sql += " WHERE v.seq <= ?3";
   if (level != Level::system) sql += " AND v.type = ?1";
   if (level == Level::instance) sql += " AND v.id = ?2";
   if (since) sql += " AND v.last_updated_ms >= ?4";
+  if (filtered) sql += CAREBRIDGE_VISIBLE;
   if (!count) {
     // Within one resource version order is seq order, and the unique
     // (type, id, version) index delivers it without a sort.
@@ -75,18 +91,19 @@ std::string history_sql(Level level, bool since, bool count) {
   return sql;
 }
 
-const std::string& cached_history_sql(Level level, bool since, bool count) {
+const std::string& cached_history_sql(Level level, bool since, bool count, bool filtered) {
   static const auto table = [] {
-    std::array<std::string, 12> t;
+    std::array<std::string, 24> t;
     for (int l = 0; l < 3; ++l)
       for (int s = 0; s < 2; ++s)
         for (int c = 0; c < 2; ++c)
-          t[static_cast<std::size_t>(l * 4 + s * 2 + c)] =
-              history_sql(static_cast<Level>(l), s == 1, c == 1);
+          for (int f = 0; f < 2; ++f)
+            t[static_cast<std::size_t>(l * 8 + s * 4 + c * 2 + f)] =
+                history_sql(static_cast<Level>(l), s == 1, c == 1, f == 1);
     return t;
   }();
-  return table[static_cast<std::size_t>(static_cast<int>(level) * 4 + (since ? 2 : 0) +
-                                        (count ? 1 : 0))];
+  return table[static_cast<std::size_t>(static_cast<int>(level) * 8 + (since ? 4 : 0) +
+                                        (count ? 2 : 0) + (filtered ? 1 : 0))];
 }
 
 Result<std::optional<VersionRecord>> one_record(Stmt& stmt) {
@@ -101,11 +118,15 @@ void bind_filters(Stmt& stmt, Level level, const HistoryQuery& q, std::int64_t m
   if (level != Level::system) stmt.bind(1, q.type);
   if (level == Level::instance) stmt.bind(2, q.id);
   if (q.since_ms) stmt.bind(4, *q.since_ms);
+  if (q.filter) {
+    stmt.bind_pointer(7, q.filter, kRowFilterPointer);
+    stmt.bind(8, std::int64_t{q.filter->wants_content() ? 1 : 0});
+  }
 }
 
 Result<std::int64_t> count_history(Connection& conn, Level level, const HistoryQuery& q,
                                    std::int64_t snapshot) {
-  auto stmt = conn.prepare(cached_history_sql(level, q.since_ms.has_value(), true));
+  auto stmt = conn.prepare(cached_history_sql(level, q.since_ms.has_value(), true, q.filter != nullptr));
   if (!stmt) return stmt.take_issue();
   bind_filters(*stmt, level, q, snapshot);
   auto row = stmt->step();
@@ -115,7 +136,7 @@ Result<std::int64_t> count_history(Connection& conn, Level level, const HistoryQ
 
 Status page_history(Connection& conn, Level level, const HistoryQuery& q,
                     std::int64_t max_seq, std::vector<VersionRecord>& out) {
-  auto stmt = conn.prepare(cached_history_sql(level, q.since_ms.has_value(), false));
+  auto stmt = conn.prepare(cached_history_sql(level, q.since_ms.has_value(), false, q.filter != nullptr));
   if (!stmt) return stmt.take_issue();
   bind_filters(*stmt, level, q, max_seq);
   stmt->bind(5, static_cast<std::int64_t>(q.count));
@@ -196,7 +217,7 @@ Result<std::vector<VersionRecord>> query_heads_after(Connection& conn, std::stri
   auto stmt = conn.prepare(
       "SELECT " CAREBRIDGE_VERSION_COLUMNS
       " FROM resource_head AS h CROSS JOIN resource_version AS v ON v.seq = h.seq"
-      " WHERE (h.type, h.id) > (?1, ?2) ORDER BY h.type, h.id LIMIT ?3");
+      CAREBRIDGE_LABEL_JOIN " WHERE (h.type, h.id) > (?1, ?2) ORDER BY h.type, h.id LIMIT ?3");
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, type).bind(2, id).bind(3, std::int64_t{limit});
   std::vector<VersionRecord> out;

@@ -5,6 +5,7 @@
 
 #include "fhir/store/search_sql.hpp"
 #include "fhir/store/sqlite_connection.hpp"
+#include "fhir/store/sqlite_row_filter.hpp"
 
 namespace fhir::store {
 
@@ -20,6 +21,8 @@ Result<Stmt> prepared(Connection& conn, const SqlQuery& plan) {
           using X = std::decay_t<decltype(x)>;
           if constexpr (std::is_same_v<X, std::string>)
             stmt->bind(i, std::string_view(x));
+          else if constexpr (std::is_same_v<X, const RowFilter*>)
+            stmt->bind_pointer(i, x, kRowFilterPointer);
           else
             stmt->bind(i, x);
         },

@@ -28,6 +28,45 @@ constexpr std::string_view kUpsertHeadSql =
 constexpr std::string_view kInsertCompartmentSql =
     "INSERT OR IGNORE INTO version_compartment (seq, patient_id) VALUES (?1, ?2)";
 
+// A live version's labels, from the labeling stage.
+constexpr std::string_view kInsertLabelSql =
+    "INSERT INTO version_label (seq, label_key, patients, rules) VALUES (?1, ?2, ?3, ?4)";
+// A delete keeps the labels of the version it deletes, so a withheld
+// resource's deletion is withheld from history too. Runs before the head
+// moves to the new seq.
+constexpr std::string_view kCopyLabelSql =
+    "INSERT INTO version_label (seq, label_key, patients, rules)"
+    " SELECT ?1, l.label_key, l.patients, l.rules FROM resource_head h"
+    " JOIN version_label l ON l.seq = h.seq WHERE h.type = ?2 AND h.id = ?3";
+constexpr std::string_view kHeadLabelSql =
+    "SELECT l.label_key FROM resource_head h JOIN resource_version v ON v.seq = h.seq"
+    " JOIN version_label l ON l.seq = h.seq WHERE h.type = ?1 AND h.id = ?2 AND v.deleted = 0";
+constexpr std::string_view kSetLabelSql =
+    "INSERT INTO version_label (seq, label_key, patients, rules)"
+    " SELECT ?1, ?2, coalesce((SELECT group_concat(patient_id, ' ') FROM version_compartment"
+    " WHERE seq = ?1), ''), ?3"
+    " ON CONFLICT (seq) DO UPDATE SET label_key = excluded.label_key, rules = excluded.rules";
+constexpr std::string_view kVersionsAfterSql =
+    "SELECT v.seq, v.type, v.id, v.version, v.last_updated_ms, v.deleted, v.method, v.json,"
+    " coalesce(l.label_key, '') FROM resource_version v LEFT JOIN version_label l ON l.seq = v.seq"
+    " WHERE v.seq > ?1 ORDER BY v.seq LIMIT ?2";
+// Relabeling a delete: the labels of the version before it.
+constexpr std::string_view kCarryLabelSql =
+    "INSERT INTO version_label (seq, label_key, patients, rules)"
+    " SELECT ?1, l.label_key, l.patients, l.rules FROM resource_version p"
+    " JOIN version_label l ON l.seq = p.seq WHERE p.type = ?2 AND p.id = ?3 AND p.version = ?4"
+    " ON CONFLICT (seq) DO UPDATE SET label_key = excluded.label_key, patients = excluded.patients,"
+    " rules = excluded.rules";
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) {
+    if (!out.empty()) out += ' ';
+    out += id;
+  }
+  return out;
+}
+
 constexpr std::string_view kSetMetaSql =
     "INSERT INTO store_meta (key, value) VALUES (?1, ?2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -99,6 +138,15 @@ Status SqliteWriteTxn::insert(const NewVersion& v, std::int64_t& seq) {
     seq = sqlite3_last_insert_rowid(conn_.handle());
   }
   {
+    auto stmt = conn_.prepare(v.deleted ? kCopyLabelSql : kInsertLabelSql);
+    if (!stmt) return stmt.take_issue();
+    if (v.deleted)
+      stmt->bind(1, seq).bind(2, v.type).bind(3, v.id);
+    else
+      stmt->bind(1, seq).bind(2, v.label_key).bind(3, joined(v.patient_compartment)).bind(4, v.label_rules);
+    if (auto st = stmt->run(); !st) return st;
+  }
+  {
     auto stmt = conn_.prepare(kUpsertHeadSql);
     if (!stmt) return stmt.take_issue();
     stmt->bind(1, v.type).bind(2, v.id).bind(3, v.version).bind(4, seq);
@@ -126,6 +174,52 @@ Result<std::vector<VersionRecord>> SqliteWriteTxn::heads_after(std::string_view 
 
 Result<std::vector<SearchHit>> SqliteWriteTxn::search(const SearchSpec& spec) {
   return query_search(conn_, spec);
+}
+
+Result<std::string> SqliteWriteTxn::head_label_key(std::string_view type, std::string_view id) {
+  auto stmt = conn_.prepare(kHeadLabelSql);
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, type).bind(2, id);
+  auto row = stmt->step();
+  if (!row) return row.take_issue();
+  return *row ? stmt->text(0) : std::string();
+}
+
+Result<std::vector<VersionRecord>> SqliteWriteTxn::versions_after(std::int64_t after, int limit) {
+  auto stmt = conn_.prepare(kVersionsAfterSql);
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, after).bind(2, std::int64_t{limit});
+  std::vector<VersionRecord> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.take_issue();
+    if (!*row) return out;
+    VersionRecord r;
+    r.seq = stmt->int64(0);
+    r.type = stmt->text(1);
+    r.id = stmt->text(2);
+    r.version = stmt->int64(3);
+    r.last_updated_ms = stmt->int64(4);
+    r.deleted = stmt->int64(5) != 0;
+    r.method = stmt->text(6);
+    r.json = stmt->text(7);
+    r.label_key = stmt->text(8);
+    out.push_back(std::move(r));
+  }
+}
+
+Status SqliteWriteTxn::set_labels(std::int64_t seq, std::string_view label_key, std::string_view label_rules) {
+  auto stmt = conn_.prepare(kSetLabelSql);
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, seq).bind(2, label_key).bind(3, label_rules);
+  return stmt->run();
+}
+
+Status SqliteWriteTxn::carry_labels(const VersionRecord& deleted) {
+  auto stmt = conn_.prepare(kCarryLabelSql);
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, deleted.seq).bind(2, deleted.type).bind(3, deleted.id).bind(4, deleted.version - 1);
+  return stmt->run();
 }
 
 Status SqliteWriteTxn::clear_index() { return fhir::store::clear_index(conn_); }

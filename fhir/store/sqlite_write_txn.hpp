@@ -32,6 +32,10 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::vector<VersionRecord>> heads_after(std::string_view type, std::string_view id,
                                                  int limit) override;
   Result<std::vector<SearchHit>> search(const SearchSpec& spec) override;
+  Result<std::string> head_label_key(std::string_view type, std::string_view id) override;
+  Result<std::vector<VersionRecord>> versions_after(std::int64_t after, int limit) override;
+  Status set_labels(std::int64_t seq, std::string_view label_key, std::string_view label_rules) override;
+  Status carry_labels(const VersionRecord& deleted) override;
   Status clear_index() override;
   Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) override;
   Status set_meta(std::string_view key, std::string_view value) override;

@@ -35,6 +35,11 @@ struct VersionRecord {
   bool deleted = false;
   std::string method;  // "POST", "PUT", "PATCH" or "DELETE": how it was made
   std::string json;    // the resource with meta stamped; empty when deleted
+  // Its security labels as the labeling stage left them (consent/labels
+  // label_key.hpp), kept beside json; "" when not labeled.
+  std::string label_key;
+  // Patient ids whose compartment it is in, space-separated.
+  std::string patients;
 };
 
 // What a write unit appends. The unit has already stamped meta into json.
@@ -49,12 +54,37 @@ struct NewVersion {
   // Patient ids whose compartment this version is in (R4
   // CompartmentDefinition-patient), recorded beside the version.
   std::vector<std::string> patient_compartment;
+  // The labeling stage's labels (label_key) and the version of the rules
+  // that made them, stored beside json (never inside it).
+  std::string label_key;
+  std::string label_rules;
   // Search-index rows (fhir/search extract_index_values) of this version,
   // null for a delete; and of the version it replaces, null when that was
   // deleted or there was none. The store keeps the rows of head versions
   // only, replaced in the same commit. Owned by the caller.
   const search::IndexValues* index = nullptr;
   const search::IndexValues* replaced_index = nullptr;
+};
+
+// Which stored versions a request may see (consent enforcement). The store
+// asks it inside its queries, row by row, so counts, totals and pages are
+// computed over what the requester may see and nothing is filtered
+// afterwards. One query at a time: the store calls it on the thread that
+// runs the query.
+class RowFilter {
+ public:
+  struct Row {
+    std::string_view type;
+    std::string_view id;
+    std::string_view label_key;
+    std::string_view patients;  // space-separated patient ids
+    std::string_view json;      // the resource; empty unless wants_content()
+  };
+  virtual ~RowFilter() = default;
+  virtual bool visible(const Row& row) const = 0;
+  // Whether visible() needs the resource itself (some consent decides on
+  // codes or dates), so queries pass its JSON.
+  virtual bool wants_content() const { return false; }
 };
 
 struct HistoryQuery {
@@ -67,6 +97,8 @@ struct HistoryQuery {
   // Entries to skip after the filters (offset paging). Stable when combined
   // with at_or_below_seq: versions below a snapshot never change.
   std::int64_t offset = 0;
+  // Only versions this filter lets through (totals too); null: all.
+  const RowFilter* filter = nullptr;
 };
 
 struct HistoryPage {
@@ -76,7 +108,7 @@ struct HistoryPage {
 
 // A search as the store runs it: which types, the request's criteria and
 // sort (fhir/search/query.hpp), and the predicates the gateway adds (the
-// patient compartment now; consent's label and compartment filters later).
+// patient compartment, and consent's RowFilter).
 // Every one of them joins the one SQL query, so the ids, their order and
 // their count are the answer, never filtered afterwards.
 struct SearchSpec {
@@ -89,6 +121,9 @@ struct SearchSpec {
   std::optional<std::int64_t> since_ms;  // last_updated_ms >= since
   std::int64_t now_ms = 0;               // for the ap prefix
   std::int64_t limit = 10000;            // at most this many ids
+  // Only resources this filter lets through, in the result, the count and
+  // every chain and _has link; null: all.
+  const RowFilter* filter = nullptr;
 };
 
 struct SearchHit {
@@ -127,6 +162,15 @@ class WriteTxn {
   // given key ("" "" starts), at most limit: for reindexing.
   virtual Result<std::vector<VersionRecord>> heads_after(std::string_view type, std::string_view id,
                                                          int limit) = 0;
+  // The label_key stored with type/id's current version ("" if none, or
+  // deleted): what labels propagate from.
+  virtual Result<std::string> head_label_key(std::string_view type, std::string_view id) = 0;
+  // Relabeling: versions with seq > after, oldest first, at most limit
+  // (json filled); a live version's new labels; and a delete's, which are
+  // those of the version it deleted.
+  virtual Result<std::vector<VersionRecord>> versions_after(std::int64_t after, int limit) = 0;
+  virtual Status set_labels(std::int64_t seq, std::string_view label_key, std::string_view label_rules) = 0;
+  virtual Status carry_labels(const VersionRecord& deleted) = 0;
   // Reindexing: empty the search index, or add one resource's rows.
   virtual Status clear_index() = 0;
   virtual Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) = 0;

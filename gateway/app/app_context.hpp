@@ -22,6 +22,10 @@ struct GatewayIdentity;
 class PurposeOfUseCodes;
 class TokenCache;
 }
+namespace consent {
+class LabelRules;
+struct RedisclosureNotice;
+}
 namespace profiles {
 class SummaryElements;
 class TypeModel;
@@ -50,6 +54,8 @@ struct AppContext {
   std::shared_ptr<const auth::PurposeOfUseCodes> purposes;  // HL7 v3 PurposeOfUse
   auth::ClientRegistry* clients = nullptr;  // registered clients, followed from the store
   auth::TokenCache* tokens = nullptr;       // access tokens already verified
+  std::shared_ptr<const consent::LabelRules> label_rules;  // the labeling stage's rule tables
+  std::shared_ptr<const consent::RedisclosureNotice> part2_notice;  // 42 CFR 2.32 statement
   WriteContext write;  // what the write pipeline needs, pointing into this context
   std::string capability_statement;  // generated from the route table at start-up
 };

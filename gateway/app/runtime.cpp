@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <set>
 
+#include "consent/labels/label_output.hpp"
+#include "consent/labels/label_rules.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/search/search_params.hpp"
@@ -19,6 +21,7 @@
 #include "gateway/storage/read_cache.hpp"
 #include "gateway/storage/storage_pool.hpp"
 #include "gateway/storage/write_sync.hpp"
+#include "gateway/write/label_stage.hpp"
 #include "gateway/write/search_index.hpp"
 #include "profiles/summary_elements.hpp"
 #include "profiles/type_model.hpp"
@@ -46,6 +49,19 @@ fhir::Status ensure_index(fhir::store::Store& store, const WriteContext& ctx) {
   if (!stamp) return stamp.take_issue();
   if (*stamp && **stamp == kIndexStamp) return fhir::ok_status();
   return write_sync(store, reindex_unit(ctx));
+}
+
+// A store labeled under other rules (or before labels existed) is
+// relabeled before the gateway serves from it: unlabeled data must never
+// be decided on as if it were not sensitive.
+fhir::Status ensure_labels(fhir::store::Store& store, const WriteContext& ctx) {
+  auto stamp = store.read_meta(kLabelRulesMeta);
+  if (!stamp) return stamp.take_issue();
+  if (*stamp && **stamp == ctx.labels->version()) return fhir::ok_status();
+  auto last = store.last_seq();
+  if (!last) return last.take_issue();
+  if (*last > 0) std::fprintf(stderr, "relabeling the store under label rules %s\n", ctx.labels->version().c_str());
+  return write_sync(store, relabel_unit(ctx));
 }
 
 // The config file's clients, checked, then registered or brought in line
@@ -105,7 +121,14 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   auto purposes = auth::PurposeOfUseCodes::load(share + "/r4/CodeSystem-v3-ActReason.json");
   if (!purposes) return purposes.take_issue();
   rt->app_.purposes = std::move(*purposes);
-  rt->app_.write = WriteContext{rt->app_.types.get(), rt->app_.compartment.get(), rt->app_.search.get()};
+  auto label_rules = consent::LabelRules::load(share + "/consent/label-rules.json");
+  if (!label_rules) return label_rules.take_issue();
+  rt->app_.label_rules = std::move(*label_rules);
+  auto notice = consent::RedisclosureNotice::load(share + "/consent/part2-notice.json");
+  if (!notice) return notice.take_issue();
+  rt->app_.part2_notice = std::move(*notice);
+  rt->app_.write = WriteContext{rt->app_.types.get(), rt->app_.compartment.get(), rt->app_.search.get(),
+                                rt->app_.label_rules.get(), rt->app_.part2_notice.get()};
 
   fhir::store::SqliteOptions opts;
   opts.path = settings.db_path;
@@ -114,6 +137,7 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->store_ = std::move(*store);
   rt->app_.store = rt->store_.get();
   if (auto st = ensure_index(*rt->store_, rt->app_.write); !st) return st.take_issue();
+  if (auto st = ensure_labels(*rt->store_, rt->app_.write); !st) return st.take_issue();
   auto identity = auth::load_gateway_identity(settings.db_path, settings.signing_key_file, settings.base_url);
   if (!identity) return identity.take_issue();
   // The path only: never key material.

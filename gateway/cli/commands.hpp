@@ -11,5 +11,6 @@ int serve_command(const std::vector<std::string>& args);
 int import_command(const std::vector<std::string>& args);
 int client_command(const std::vector<std::string>& args);
 int token_command(const std::vector<std::string>& args);
+int relabel_command(const std::vector<std::string>& args);
 
 }  // namespace gateway

@@ -64,7 +64,7 @@ struct InFlight {
   std::vector<std::future<fhir::Status>> results;
 };
 
-InFlight start_file(const fs::path& path, Runtime& rt) {
+InFlight start_file(const fs::path& path, Runtime& rt, bool part2_source) {
   InFlight f;
   f.path = path;
   std::ifstream in(path, std::ios::binary);
@@ -80,6 +80,7 @@ InFlight start_file(const fs::path& path, Runtime& rt) {
     f.failed = plan.take_issue();
     return f;
   }
+  plan->part2_source = part2_source;
   f.units = make_units(std::move(*plan), &app.write);
   for (auto& unit : f.units.units) {
     auto promise = std::make_shared<std::promise<fhir::Status>>();
@@ -140,6 +141,7 @@ int import_command(const std::vector<std::string>& args) {
   }
   // Data arrives from a registered source: the client named must be one
   // that may push data (consent labeling reads its Part 2 flag).
+  bool part2_source = false;
   if (!client.empty()) {
     auto c = (*runtime)->app().clients->find(client);
     if (!c || c->revoked() || (c->record.role != "source" && c->record.role != "admin")) {
@@ -147,6 +149,7 @@ int import_command(const std::vector<std::string>& args) {
       (*runtime)->close();
       return 2;
     }
+    part2_source = c->record.part2_program;
   }
   bool ok = true;
   auto files = collect_files(inputs, ok);
@@ -171,7 +174,7 @@ int import_command(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
   for (const auto& path : files) {
-    in_flight.push_back(start_file(path, **runtime));
+    in_flight.push_back(start_file(path, **runtime, part2_source));
     if (in_flight.size() >= kInFlight) report_oldest();
   }
   while (!in_flight.empty()) report_oldest();

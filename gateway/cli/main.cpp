@@ -34,6 +34,9 @@ void print_help() {
       "                   [--scope S] [--user ID]\n"
       "      Print an access token for a registered client (purpose: an HL7 v3\n"
       "      PurposeOfUse code such as TREAT), signed with the store's gateway key.\n"
+      "  carebridge relabel --db PATH [--config FILE]\n"
+      "      Recompute every stored version's security labels under the rule\n"
+      "      tables in force (after a rules change); no new versions.\n"
       "  carebridge --help\n\n"
       "Settings (flags over CAREBRIDGE_* environment over the config file):\n%s",
       CAREBRIDGE_VERSION, gateway::settings_help().c_str());
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
   if (command == "import") return gateway::import_command(args);
   if (command == "client") return gateway::client_command(args);
   if (command == "token") return gateway::token_command(args);
+  if (command == "relabel") return gateway::relabel_command(args);
   std::fprintf(stderr, "carebridge: unknown command '%s' (try --help)\n", command.c_str());
   return 2;
 }

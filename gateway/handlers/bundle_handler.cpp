@@ -4,6 +4,7 @@
 #include "fhir/core/instant.hpp"
 #include "fhir/core/query.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/auth/client_registry.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/execute_plan.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -64,6 +65,8 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
     x.fail(st.issue());
     co_return;
   }
+  // A 42 CFR Part 2 program's records are labeled so (consent/labels).
+  if (auto source = app.clients->find(x.context->client_id)) plan->part2_source = source->record.part2_program;
   PlanKind kind = plan->kind;
   const bool representation = x.prefer_return == PreferReturn::representation;
   plan->keep_written = representation;

@@ -12,6 +12,7 @@
 #include "fhir/json/write.hpp"
 #include "fhir/store/store.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/disclosure/present.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/bundle_link.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -118,6 +119,7 @@ net::awaitable<void> handle_history(Exchange& x, const AppContext& app) {
     x.fail(page.issue());
     co_return;
   }
+  for (auto& v : page->entries) present(app, v);
   // Instance history of something never stored is a 404, not an empty page.
   if (!q.id.empty() && page->total == 0 && q.offset == 0 && !q.since_ms) {
     x.fail(fhir::make_issue(fhir::err::kNotFound, "No resource with this id"));

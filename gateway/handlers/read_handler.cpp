@@ -5,6 +5,7 @@
 #include "fhir/store/store.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/disclosure/present.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/resource_response.hpp"
 #include "gateway/search/projection.hpp"
@@ -38,7 +39,7 @@ void respond_record(Exchange& x, const AppContext& app, const fhir::store::Versi
 }
 
 // The record, or nullptr after answering the error.
-std::shared_ptr<const fhir::store::VersionRecord> take_found(Exchange& x, Found& found,
+std::shared_ptr<const fhir::store::VersionRecord> take_found(Exchange& x, const AppContext& app, Found& found,
                                                              const char* missing) {
   if (!found) {
     x.fail(found.issue());
@@ -48,6 +49,7 @@ std::shared_ptr<const fhir::store::VersionRecord> take_found(Exchange& x, Found&
     x.fail(fhir::make_issue(fhir::err::kNotFound, missing));
     return nullptr;
   }
+  present(app, **found);
   return std::make_shared<const fhir::store::VersionRecord>(std::move(**found));
 }
 
@@ -62,7 +64,7 @@ net::awaitable<void> handle_read(Exchange& x, const AppContext& app) {
   std::uint64_t epoch = app.cache->epoch(x.route.type, x.route.id);
   Found found = co_await app.storage->run(
       [&] { return app.store->read_head(x.route.type, x.route.id); });
-  auto rec = take_found(x, found, "No resource with this id");
+  auto rec = take_found(x, app, found, "No resource with this id");
   if (!rec) co_return;
   respond_record(x, app, *rec);
   app.cache->put(std::move(rec), epoch);
@@ -78,7 +80,7 @@ net::awaitable<void> handle_vread(Exchange& x, const AppContext& app) {
   }
   Found found = co_await app.storage->run(
       [&] { return app.store->read_version(x.route.type, x.route.id, vid); });
-  if (auto rec = take_found(x, found, "No such version of this resource")) respond_record(x, app, *rec);
+  if (auto rec = take_found(x, app, found, "No such version of this resource")) respond_record(x, app, *rec);
 }
 
 }  // namespace gateway

@@ -4,6 +4,7 @@
 #include "fhir/core/errors.hpp"
 #include "fhir/resource/operation_outcome.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/auth/client_registry.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/execute_plan.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -61,6 +62,8 @@ net::awaitable<std::optional<EntryOutcome>> run_rest_write(Exchange& x, const Ap
     x.fail(st.issue());
     co_return std::nullopt;
   }
+  // A 42 CFR Part 2 program's records are labeled so (consent/labels).
+  if (auto source = app.clients->find(x.context->client_id)) plan->part2_source = source->record.part2_program;
   auto outcomes = co_await execute_plan(std::move(*plan), app);
   if (!outcomes) {
     x.fail(outcomes.issue());

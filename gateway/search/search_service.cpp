@@ -10,6 +10,7 @@
 #include "fhir/search/search_params.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/auth/request_context.hpp"
+#include "gateway/disclosure/present.hpp"
 #include "gateway/search/result_cache.hpp"
 #include "profiles/type_model.hpp"
 
@@ -80,6 +81,7 @@ fhir::Result<std::vector<RecordPtr>> load(const AppContext& app, const std::vect
     if (!rec) return rec.take_issue();
     // Deleted since the first page was read: the page is one shorter.
     if (!*rec || (*rec)->deleted) continue;
+    present(app, **rec);
     out.push_back(std::make_shared<const fhir::store::VersionRecord>(std::move(**rec)));
   }
   return out;

@@ -3,6 +3,7 @@
 #include "fhir/store/store.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/storage/read_cache.hpp"
+#include "gateway/write/label_stage.hpp"
 
 namespace gateway {
 
@@ -31,6 +32,7 @@ void ChangeFollower::run(std::int64_t seq) {
       if (cv_.wait_for(lock, interval_, [this] { return stopping_; })) return;
     }
     if (cache_ != nullptr) follow_versions(seq);
+    if (cache_ != nullptr) follow_relabels();
     follow_clients();
   }
 }
@@ -47,6 +49,19 @@ void ChangeFollower::follow_versions(std::int64_t& seq) {
     }
     if (changes->size() < static_cast<std::size_t>(kBatch)) return;
   }
+}
+
+// A relabel (carebridge relabel, by any process) makes no new versions, so
+// the version feed does not show it; it moves store_meta label_generation.
+void ChangeFollower::follow_relabels() {
+  auto generation = store_.read_meta(kLabelGenerationMeta);
+  if (!generation) return;
+  std::string now = generation->value_or("");
+  if (now != label_generation_) {
+    if (label_known_) cache_->clear();
+    label_generation_ = std::move(now);
+  }
+  label_known_ = true;
 }
 
 void ChangeFollower::follow_clients() {

@@ -1,7 +1,7 @@
 // ChangeFollower: follows the store's global commit sequence and
 // invalidates the read cache for every version committed by anyone,
 // including other processes on the same store (carebridge import), which
-// this process otherwise cannot see; and reloads the client registry when
+// this process otherwise cannot see (and all of it after a relabel); and reloads the client registry when
 // the store's client generation moves (carebridge client add|revoke).
 // Runs on its own thread, never an io thread.
 #pragma once
@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace fhir::store {
@@ -36,6 +37,7 @@ class ChangeFollower {
 
   void follow_versions(std::int64_t& seq);
   void follow_clients();
+  void follow_relabels();
 
   fhir::store::Store& store_;
   ReadCache* cache_;
@@ -44,6 +46,8 @@ class ChangeFollower {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
+  std::string label_generation_;  // follower thread only
+  bool label_known_ = false;
   std::thread thread_;
 };
 

@@ -77,3 +77,16 @@ void ReadCache::invalidate(std::string_view type, std::string_view id) {
 }
 
 }  // namespace gateway
+
+namespace gateway {
+
+void ReadCache::clear() {
+  for (Shard& s : shards_) {
+    std::lock_guard lock(s.mu);
+    ++s.epoch;
+    s.map.clear();
+    s.bytes = 0;
+  }
+}
+
+}  // namespace gateway

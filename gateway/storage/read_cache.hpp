@@ -37,6 +37,8 @@ class ReadCache {
   // Caches r if nothing was invalidated in its shard since `epoch`.
   void put(Entry r, std::uint64_t epoch);
   void invalidate(std::string_view type, std::string_view id);
+  // Drops everything (the store was relabeled: every entry's labels may be old).
+  void clear();
 
  private:
   static constexpr std::size_t kShards = 64;

@@ -6,12 +6,14 @@
 #include <set>
 #include <utility>
 
+#include "consent/labels/label_output.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/id_generator.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/json/json_patch.hpp"
 #include "gateway/write/check.hpp"
 #include "gateway/write/criteria.hpp"
+#include "gateway/write/label_stage.hpp"
 #include "gateway/write/reference_rewriter.hpp"
 #include "gateway/write/search_index.hpp"
 
@@ -193,7 +195,7 @@ class TransactionRun {
       o.status = 200;
       o.version = (*head)->version;
       o.last_updated_ms = (*head)->last_updated_ms;
-      o.json = (*head)->json;
+      o.json = presented((*head)->json, (*head)->label_key);
       return fhir::ok_status();
     }
 
@@ -248,6 +250,7 @@ class TransactionRun {
       r.stamp_version(v.version, fhir::format_instant(v.last_updated_ms));
       v.json = r.to_json();
       v.patient_compartment = ctx_.compartment->patients_of(r);
+      if (auto st = label_version(ctx_, tx_, r, plan_.part2_source, v); !st) return st;
       index = index_values(ctx_, r);
       v.index = &index;
     }
@@ -266,7 +269,7 @@ class TransactionRun {
     o.seq = *seq;
     o.deleted = v.deleted;
     o.last_updated_ms = v.last_updated_ms;
-    if (plan_.keep_written) o.json = std::move(v.json);
+    if (plan_.keep_written) o.json = presented(v.json, v.label_key);
     return fhir::ok_status();
   }
 
@@ -302,14 +305,22 @@ class TransactionRun {
       if (ec == std::errc() && end == e.vid.data() + e.vid.size()) found = tx_.version(e.type, e.id, vid);
     }
     if (!found) return found.take_issue();
-    if (!*found) return fhir::make_issue(fhir::err::kNotFound, "No such resource or version");
+    // A version the requester may not see is answered as if there were none.
+    if (!*found || (plan_.may_read && !plan_.may_read(**found)))
+      return fhir::make_issue(fhir::err::kNotFound, "No such resource or version");
     if ((*found)->deleted) return fhir::make_issue(fhir::err::kGone, "This resource has been deleted");
     o.status = 200;
     o.read = true;
     o.version = (*found)->version;
     o.last_updated_ms = (*found)->last_updated_ms;
-    o.json = (*found)->json;
+    o.json = presented((*found)->json, (*found)->label_key);
     return fhir::ok_status();
+  }
+
+  // A resource as the answer carries it: with its labels (present.hpp).
+  std::string presented(const std::string& json, const std::string& label_key) const {
+    if (ctx_.notice == nullptr || json.empty()) return json;
+    return consent::render_labeled(json, label_key, *ctx_.notice);
   }
 
   WritePlan& plan_;

@@ -2,14 +2,15 @@
 // `carebridge import`, passes these stages in this order, so no path can
 // skip one:
 //
-//   parse -> check -> resolve -> store
+//   parse -> check -> resolve -> label -> store
 //
 // parse and check run on the caller's thread (plan_*.cpp, check.cpp):
 // the body becomes a WritePlan of checked entries. resolve and store run
 // inside the group-commit writer (transaction_unit.cpp), because resolving
 // conditional operations and conditional references must see exactly the
-// state the write commits against. (Labeling and mapping join as stages
-// between resolve and store in later issues.)
+// state the write commits against. label (label_stage.hpp) gives each
+// version its security labels, stored beside it. (Mapping joins between
+// label and store in a later issue.)
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,10 @@ struct SearchQuery;
 namespace profiles {
 class TypeModel;
 }
+namespace consent {
+class LabelRules;
+struct RedisclosureNotice;
+}
 
 namespace gateway {
 
@@ -39,6 +44,8 @@ struct WriteContext {
   const profiles::TypeModel* types = nullptr;
   const fhir::PatientCompartment* compartment = nullptr;
   const fhir::search::SearchParams* search = nullptr;  // what write-time indexing evaluates
+  const consent::LabelRules* labels = nullptr;  // the labeling stage's rules; null: no labels
+  const consent::RedisclosureNotice* notice = nullptr;  // for resources a write answers with
 };
 
 enum class EntryMethod { get, post, put, patch, remove };
@@ -66,6 +73,9 @@ enum class PlanKind { single, transaction, batch };
 // conditional operation or reference: the requester's scopes, set by the
 // gateway for a request; unset for `carebridge import`.
 using SearchGuard = std::function<fhir::Status(const std::string& type, const fhir::search::SearchQuery& query)>;
+// Whether the requester may see this stored version (consent): a GET entry
+// for one it may not is answered as if it did not exist. Unset: all.
+using ReadGuard = std::function<bool(const fhir::store::VersionRecord& version)>;
 
 struct WritePlan {
   PlanKind kind = PlanKind::single;
@@ -75,6 +85,9 @@ struct WritePlan {
   // keeping them spares holding a large bundle's resources twice.
   bool keep_written = true;
   SearchGuard may_search;
+  ReadGuard may_read;
+  // The writing client is a 42 CFR Part 2 program: its records are labeled so.
+  bool part2_source = false;
 };
 
 // What happened to one entry once its unit completed.

@@ -70,23 +70,33 @@ void RunningGateway::revoke_client(const std::string& id) {
 
 std::string RunningGateway::register_and_token(const std::string& role, const std::string& scopes,
                                                const std::string& purpose) {
+  TestClientSpec spec;
+  spec.role = role;
+  spec.scopes = scopes;
+  spec.purpose = purpose;
+  return token_for(spec);
+}
+
+std::string RunningGateway::token_for(const TestClientSpec& spec) {
   if (!runtime_) return {};
   gateway::AppContext& app = runtime_->app();
   fhir::store::ClientRecord rec;
-  rec.id = "test-" + role + "-" + std::to_string(++clients_);
-  rec.role = role;
-  rec.organization = "Organization/test-org";
-  rec.scopes = scopes;
+  rec.id = spec.id.empty() ? "test-" + spec.role + "-" + std::to_string(++clients_) : spec.id;
+  rec.role = spec.role;
+  rec.organization = spec.organization;
+  rec.scopes = spec.scopes;
+  rec.part2_program = spec.part2_program;
   rec.created_ms = app.clock->now_ms();
-  add_client(rec);
+  if (!app.clients->find(rec.id)) add_client(rec);
 
   gateway::auth::RequestContext ctx;
   ctx.client_id = rec.id;
   ctx.organization = rec.organization;
-  ctx.role = role;
+  ctx.role = spec.role;
   ctx.scopes = gateway::auth::allowed_scopes(rec);
-  auto pou = gateway::auth::parse_purpose_of_use(purpose, *app.purposes);
-  EXPECT_TRUE(pou) << purpose;
+  ctx.user_id = spec.user;
+  auto pou = gateway::auth::parse_purpose_of_use(spec.purpose, *app.purposes);
+  EXPECT_TRUE(pou) << spec.purpose;
   if (pou) ctx.purpose = *pou;
   // Issued at the epoch and valid until 2100, so tests may move their
   // clock anywhere in between.

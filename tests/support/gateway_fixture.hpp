@@ -23,6 +23,17 @@ class Runtime;
 
 namespace carebridge::test {
 
+// A client system for a test: registered on first use (by id), then a token.
+struct TestClientSpec {
+  std::string id;  // "" for a fresh one each call
+  std::string role = "partner";
+  std::string organization = "Organization/test-org";
+  std::string scopes;  // "" for the role's ceiling
+  bool part2_program = false;
+  std::string purpose = "TREAT";
+  std::string user;  // the acting user (hl7-b2b subject_id), "" for none
+};
+
 // A running in-process gateway.
 class RunningGateway {
  public:
@@ -36,6 +47,9 @@ class RunningGateway {
   // epoch to 2100 whatever the test clock says. Distinct ids each call.
   std::string register_and_token(const std::string& role, const std::string& scopes = {},
                                  const std::string& purpose = "TREAT");
+  // The same for any client: registers spec (unless its id is registered)
+  // and mints a token for it with spec's purpose and user.
+  std::string token_for(const TestClientSpec& spec);
   gateway::Runtime& runtime() { return *runtime_; }
   // Registers rec through the store's writer and reloads the registry, so
   // the very next request knows it. Fails the test when the store refuses.
@@ -74,6 +88,7 @@ class GatewayTest : public ::testing::Test {
                        const std::string& purpose = "TREAT") {
     return client_->with_bearer(gateway_->register_and_token(role, scopes, purpose));
   }
+  TestClient client_for(const TestClientSpec& spec) { return client_->with_bearer(gateway_->token_for(spec)); }
 };
 
 }  // namespace carebridge::test

@@ -259,7 +259,7 @@ TEST_F(SqliteStoreTest, CreateThenReadHeadAndVersions) {
 
 WriteUnit append_version(std::int64_t version) {
   return [version](WriteTxn& tx) -> Status {
-    NewVersion v{"Patient", "p", version, tx.now_ms(), false, "PUT", "{}", {}, {}};
+    NewVersion v{"Patient", "p", version, tx.now_ms(), false, "PUT", "{}", {}, {}, {}};
     auto seq = tx.append(v);
     return seq ? ok_status() : Status(seq.take_issue());
   };
@@ -281,10 +281,10 @@ TEST_F(SqliteStoreTest, AppendRefusesAVersionThatDoesNotFollowTheHead) {
 TEST_F(SqliteStoreTest, AppendRefusesAMalformedVersionAsInternal) {
   store_ = open_store(clock_);
   const std::vector<NewVersion> bad{
-      {"Patient", "p", 1, kT0, true, "DELETE", "{}", {}, {}},   // deleted with a body
-      {"Patient", "p", 1, kT0, false, "PUT", "", {}, {}},       // live without one
-      {"Patient", "p", 1, kT0, false, "GET", "{}", {}, {}},     // unknown method
-      {"", "p", 1, kT0, false, "PUT", "{}", {}, {}},            // no type
+      {"Patient", "p", 1, kT0, true, "DELETE", "{}", {}, {}, {}},   // deleted with a body
+      {"Patient", "p", 1, kT0, false, "PUT", "", {}, {}, {}},       // live without one
+      {"Patient", "p", 1, kT0, false, "GET", "{}", {}, {}, {}},     // unknown method
+      {"", "p", 1, kT0, false, "PUT", "{}", {}, {}, {}},            // no type
   };
   for (const NewVersion& v : bad) {
     Status st = write_sync(*store_, [v](WriteTxn& tx) -> Status {
