@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "consent/enforcement/type_visibility.hpp"
 #include "fhir/core/clock.hpp"
 #include "fhir/resource/patient_compartment.hpp"
 #include "gateway/config/settings.hpp"
@@ -23,8 +24,13 @@ class PurposeOfUseCodes;
 class TokenCache;
 }
 namespace consent {
+class ConsentIndex;
+class DecisionEngine;
 class LabelRules;
 struct RedisclosureNotice;
+}
+namespace fhir::terminology {
+class CodeSystem;
 }
 namespace profiles {
 class SummaryElements;
@@ -56,6 +62,13 @@ struct AppContext {
   auth::TokenCache* tokens = nullptr;       // access tokens already verified
   std::shared_ptr<const consent::LabelRules> label_rules;  // the labeling stage's rule tables
   std::shared_ptr<const consent::RedisclosureNotice> part2_notice;  // 42 CFR 2.32 statement
+  // Consent decisions: HL7's ActReason (purposes) and ActCode (labels)
+  // code systems, the engine over the policy file, and every Consent.
+  std::shared_ptr<const fhir::terminology::CodeSystem> act_reason;
+  std::shared_ptr<const fhir::terminology::CodeSystem> act_code;
+  std::shared_ptr<const consent::DecisionEngine> consent_engine;
+  consent::ConsentIndex* consents = nullptr;
+  consent::TypeVisibility type_visibility;
   WriteContext write;  // what the write pipeline needs, pointing into this context
   std::string capability_statement;  // generated from the route table at start-up
 };

@@ -4,12 +4,15 @@
 #include <filesystem>
 #include <set>
 
+#include "consent/decision/decision_engine.hpp"
+#include "consent/enforcement/consent_index.hpp"
 #include "consent/labels/label_output.hpp"
 #include "consent/labels/label_rules.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/search/search_params.hpp"
 #include "fhir/store/sqlite_store.hpp"
+#include "fhir/terminology/code_system.hpp"
 #include "gateway/app/capability.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/auth/client_rules.hpp"
@@ -62,6 +65,22 @@ fhir::Status ensure_labels(fhir::store::Store& store, const WriteContext& ctx) {
   if (!last) return last.take_issue();
   if (*last > 0) std::fprintf(stderr, "relabeling the store under label rules %s\n", ctx.labels->version().c_str());
   return write_sync(store, relabel_unit(ctx));
+}
+
+// The consent decision engine: HL7's code systems for purposes and labels,
+// and the policy file (consent/policy/consent-policy.json).
+fhir::Status load_consent_engine(AppContext& app, const std::string& share) {
+  auto act_reason = fhir::terminology::CodeSystem::load(share + "/r4/CodeSystem-v3-ActReason.json");
+  if (!act_reason) return act_reason.take_issue();
+  app.act_reason = std::make_shared<const fhir::terminology::CodeSystem>(std::move(*act_reason));
+  auto act_code = fhir::terminology::CodeSystem::load(share + "/r4/CodeSystem-v3-ActCode.json");
+  if (!act_code) return act_code.take_issue();
+  app.act_code = std::make_shared<const fhir::terminology::CodeSystem>(std::move(*act_code));
+  auto policy = consent::Policy::load(share + "/consent/consent-policy.json");
+  if (!policy) return policy.take_issue();
+  app.type_visibility.consent_reader_roles = (*policy)->consent_reader_roles();
+  app.consent_engine = std::make_shared<const consent::DecisionEngine>(*policy, *app.act_reason, *app.act_code);
+  return fhir::ok_status();
 }
 
 // The config file's clients, checked, then registered or brought in line
@@ -127,6 +146,7 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   auto notice = consent::RedisclosureNotice::load(share + "/consent/part2-notice.json");
   if (!notice) return notice.take_issue();
   rt->app_.part2_notice = std::move(*notice);
+  if (auto st = load_consent_engine(rt->app_, share); !st) return st.take_issue();
   rt->app_.write = WriteContext{rt->app_.types.get(), rt->app_.compartment.get(), rt->app_.search.get(),
                                 rt->app_.label_rules.get(), rt->app_.part2_notice.get()};
 
@@ -149,6 +169,11 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->clients_ = std::make_unique<auth::ClientRegistry>();
   if (auto st = rt->clients_->reload(*rt->store_); !st) return st.take_issue();
   rt->app_.clients = rt->clients_.get();
+  rt->consents_ = std::make_unique<consent::ConsentIndex>();
+  if (auto st = rt->consents_->load_all(*rt->store_, rt->clients_->organizations()); !st) return st.take_issue();
+  rt->app_.consents = rt->consents_.get();
+  if (settings.consent_enforcement == 0)
+    std::fprintf(stderr, "WARNING: consent enforcement is OFF (consent_enforcement=0): for measurements only\n");
   rt->tokens_ = std::make_unique<auth::TokenCache>(settings.token_cache_entries,
                                                      settings.token_verifications_per_second);
   rt->app_.tokens = rt->tokens_.get();
@@ -160,7 +185,8 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->results_ = std::make_unique<ResultCache>(settings.search_cursor_ids, std::chrono::minutes(10));
   rt->app_.results = rt->results_.get();
   rt->follower_ = std::make_unique<ChangeFollower>(*rt->store_, settings.read_cache_mb > 0 ? rt->cache_.get() : nullptr,
-                                                   *rt->clients_, std::chrono::milliseconds(settings.change_poll_ms));
+                                                   *rt->clients_, *rt->consents_,
+                                                   std::chrono::milliseconds(settings.change_poll_ms));
   return rt;
 }
 

@@ -45,6 +45,7 @@ class Runtime {
   std::unique_ptr<ResultCache> results_;
   std::unique_ptr<auth::ClientRegistry> clients_;
   std::unique_ptr<auth::TokenCache> tokens_;
+  std::unique_ptr<consent::ConsentIndex> consents_;
   std::unique_ptr<ChangeFollower> follower_;
   AppContext app_;
 };

@@ -1,5 +1,7 @@
 #include "gateway/auth/client_registry.hpp"
 
+#include <algorithm>
+
 namespace gateway::auth {
 
 ScopeSet allowed_scopes(const fhir::store::ClientRecord& record) {
@@ -44,6 +46,24 @@ std::shared_ptr<const RegisteredClient> ClientRegistry::find(std::string_view id
 std::int64_t ClientRegistry::generation() const {
   std::lock_guard lock(mu_);
   return generation_;
+}
+
+}  // namespace gateway::auth
+
+namespace gateway::auth {
+
+std::vector<std::string> ClientRegistry::organizations() const {
+  std::shared_ptr<const Clients> clients;
+  {
+    std::lock_guard lock(mu_);
+    clients = clients_;
+  }
+  std::vector<std::string> out;
+  for (const auto& [id, c] : *clients)
+    if (!c->revoked()) out.push_back(c->record.organization);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace gateway::auth

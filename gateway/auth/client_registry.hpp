@@ -40,6 +40,8 @@ class ClientRegistry {
   std::shared_ptr<const RegisteredClient> find(std::string_view id) const;
   // The generation the registry was last loaded at.
   std::int64_t generation() const;
+  // The organizations ("Organization/ID") that registered clients act for.
+  std::vector<std::string> organizations() const;
 
  private:
   mutable std::mutex mu_;

@@ -13,6 +13,10 @@
 #include "gateway/http/http_message.hpp"
 #include "gateway/routing/route.hpp"
 
+namespace consent {
+class DisclosureFilter;
+}
+
 namespace gateway {
 
 // Prefer: return=... (FHIR R4 http.html#ops)
@@ -31,6 +35,9 @@ struct Exchange {
   Route route;
   // Set by authenticate: who is asking and why (null on open routes).
   std::shared_ptr<const auth::RequestContext> context;
+  // The request's consent enforcement, made on first use
+  // (gateway/disclosure/request_filter.hpp).
+  std::shared_ptr<const consent::DisclosureFilter> disclosure;
 
   // Replaces the response with an OperationOutcome for issue, with the
   // status the error registry gave it.

@@ -52,6 +52,9 @@ struct Settings {
   // a burst): what forged tokens can make the gateway spend. Past it,
   // unknown tokens get 503 while cached ones are served.
   int token_verifications_per_second = 1000;
+  // Consent enforcement on every path out: 1 (always, in production); 0
+  // only to measure what enforcement costs (bench), announced at start.
+  int consent_enforcement = 1;
   std::vector<ConfiguredClient> clients;      // from the config file only
 };
 

@@ -93,6 +93,9 @@ const std::vector<SettingDef>& defs() {
       {"token_verifications_per_second", "CAREBRIDGE_TOKEN_VERIFICATIONS_PER_SECOND",
        "signature checks of never-seen access tokens per second (503 past it)",
        number(&Settings::token_verifications_per_second)},
+      {"consent_enforcement", "CAREBRIDGE_CONSENT_ENFORCEMENT",
+       "1: consent decides every disclosure; 0: off, for measuring its cost only",
+       number(&Settings::consent_enforcement)},
   };
   return kDefs;
 }

@@ -6,6 +6,7 @@
 #include "gateway/app/app_context.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/disclosure/request_filter.hpp"
 #include "gateway/handlers/execute_plan.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/search/search_bundle.hpp"
@@ -22,7 +23,7 @@ namespace {
 // GET Type?query entries: each answered by a searchset Bundle as its
 // resource (R4 http.html#transaction), searched once the writes have
 // committed (R4 processes GETs last). A bad query fails that entry only.
-net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outcomes, const Exchange& x,
+net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outcomes, Exchange& x,
                                                 const AppContext& app) {
   for (EntryOutcome& o : outcomes) {
     if (!o.search || o.issue) continue;
@@ -40,6 +41,7 @@ net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outco
     SearchRequest request;
     request.query = std::move(*query);
     request.requester = x.context.get();
+    set_disclosure(x, app, request);
     if (auto st = require_criteria_scopes(request.query, x.context->scopes); !st) {
       o.issue = st.take_issue();
       continue;
@@ -67,6 +69,8 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
   }
   // A 42 CFR Part 2 program's records are labeled so (consent/labels).
   if (auto source = app.clients->find(x.context->client_id)) plan->part2_source = source->record.part2_program;
+  // GET entries answer a version the requester may not receive as missing.
+  plan->may_read = read_guard(x, app);
   PlanKind kind = plan->kind;
   const bool representation = x.prefer_return == PreferReturn::representation;
   plan->keep_written = representation;

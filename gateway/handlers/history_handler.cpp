@@ -13,6 +13,7 @@
 #include "fhir/store/store.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/disclosure/present.hpp"
+#include "gateway/disclosure/request_filter.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/bundle_link.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -107,6 +108,7 @@ net::awaitable<void> handle_history(Exchange& x, const AppContext& app) {
     co_return;
   }
   fhir::store::HistoryQuery q = std::move(*parsed);
+  q.filter = disclosure_for(x, app);
   auto page = co_await app.storage->run([&]() -> fhir::Result<fhir::store::HistoryPage> {
     if (!q.at_or_below_seq) {
       auto last = app.store->last_seq();

@@ -6,6 +6,7 @@
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/disclosure/present.hpp"
+#include "gateway/disclosure/request_filter.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/resource_response.hpp"
 #include "gateway/search/projection.hpp"
@@ -53,20 +54,32 @@ std::shared_ptr<const fhir::store::VersionRecord> take_found(Exchange& x, const 
   return std::make_shared<const fhir::store::VersionRecord>(std::move(**found));
 }
 
+// Consent: a version the requester may not receive is answered exactly as
+// a missing one (same status, same body), so nothing says it exists.
+bool withheld(Exchange& x, const AppContext& app, const fhir::store::VersionRecord& rec, const char* missing) {
+  const consent::DisclosureFilter* filter = disclosure_for(x, app);
+  if (filter == nullptr || filter->may_receive(rec)) return false;
+  x.fail(fhir::make_issue(fhir::err::kNotFound, missing));
+  return true;
+}
+
+constexpr const char* kNoResource = "No resource with this id";
+constexpr const char* kNoVersion = "No such version of this resource";
+
 }  // namespace
 
 net::awaitable<void> handle_read(Exchange& x, const AppContext& app) {
   // A cache hit is answered right here on the io thread, from memory.
   if (auto hit = app.cache->get(x.route.type, x.route.id)) {
-    respond_record(x, app, *hit);
+    if (!withheld(x, app, *hit, kNoResource)) respond_record(x, app, *hit);
     co_return;
   }
   std::uint64_t epoch = app.cache->epoch(x.route.type, x.route.id);
   Found found = co_await app.storage->run(
       [&] { return app.store->read_head(x.route.type, x.route.id); });
-  auto rec = take_found(x, app, found, "No resource with this id");
+  auto rec = take_found(x, app, found, kNoResource);
   if (!rec) co_return;
-  respond_record(x, app, *rec);
+  if (!withheld(x, app, *rec, kNoResource)) respond_record(x, app, *rec);
   app.cache->put(std::move(rec), epoch);
 }
 
@@ -80,7 +93,8 @@ net::awaitable<void> handle_vread(Exchange& x, const AppContext& app) {
   }
   Found found = co_await app.storage->run(
       [&] { return app.store->read_version(x.route.type, x.route.id, vid); });
-  if (auto rec = take_found(x, app, found, "No such version of this resource")) respond_record(x, app, *rec);
+  auto rec = take_found(x, app, found, kNoVersion);
+  if (rec && !withheld(x, app, *rec, kNoVersion)) respond_record(x, app, *rec);
 }
 
 }  // namespace gateway

@@ -11,6 +11,7 @@
 #include "gateway/app/app_context.hpp"
 #include "gateway/auth/scope_check.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/disclosure/request_filter.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/search/search_bundle.hpp"
 #include "gateway/search/search_scopes.hpp"
@@ -85,6 +86,7 @@ net::awaitable<void> handle_search(Exchange& x, const AppContext& app) {
   }
   request.query = std::move(*parsed);
   request.requester = x.context.get();
+  set_disclosure(x, app, request);
   if (auto st = require_criteria_scopes(request.query, x.context->scopes); !st) {
     x.fail(st.issue());
     co_return;
@@ -139,6 +141,7 @@ net::awaitable<void> handle_everything(Exchange& x, const AppContext& app) {
   }
   request.query = std::move(*parsed);
   request.requester = x.context.get();
+  set_disclosure(x, app, request);
   // R4: _type limits the compartment's types.
   std::vector<std::string> named;
   std::vector<std::string> all;
@@ -166,7 +169,9 @@ net::awaitable<void> handle_everything(Exchange& x, const AppContext& app) {
     x.fail(patient.issue());
     co_return;
   }
-  if (!*patient || (*patient)->deleted) {
+  // A Patient the requester may not receive is as absent as a missing one.
+  const auto* filter = disclosure_for(x, app);
+  if (!*patient || (*patient)->deleted || (filter != nullptr && !filter->may_receive(**patient))) {
     x.fail(fhir::make_issue(fhir::err::kNotFound, "No patient with this id"));
     co_return;
   }

@@ -1,5 +1,8 @@
 #include "gateway/search/search_bundle.hpp"
 
+#include <algorithm>
+
+#include "consent/labels/label_output.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/id_generator.hpp"
 #include "fhir/core/instant.hpp"
@@ -59,6 +62,22 @@ std::string ignored_outcome(const fhir::search::SearchQuery& q) {
   return fhir::operation_outcome_json(issues);
 }
 
+// 42 CFR 2.32: a Bundle holding Part 2 records carries the notice once
+// (each record carries it on its meta as well).
+bool holds_part2(const SearchResult& res) {
+  auto part2 = [](const RecordPtr& r) { return consent::is_part2_key(r->label_key); };
+  return std::any_of(res.matches.begin(), res.matches.end(), part2) ||
+         std::any_of(res.included.begin(), res.included.end(), part2);
+}
+
+std::string notice_outcome(const AppContext& app) {
+  fhir::Issue issue;
+  issue.severity = fhir::Severity::information;
+  issue.code = "informational";
+  issue.diagnostics = app.part2_notice->text;
+  return fhir::operation_outcome_json(issue);
+}
+
 }  // namespace
 
 std::string searchset_bundle(const AppContext& app, const SearchRequest& r, const SearchResult& res,
@@ -85,7 +104,8 @@ std::string searchset_bundle(const AppContext& app, const SearchRequest& r, cons
     append_bundle_link(out, first, "previous",
                 page_url(app, r, res, path, extra, std::max<std::int64_t>(0, res.offset - res.count)));
   out += ']';
-  const bool any = !res.matches.empty() || !res.included.empty() || !q.ignored.empty();
+  const bool notice = app.part2_notice != nullptr && holds_part2(res);
+  const bool any = !res.matches.empty() || !res.included.empty() || !q.ignored.empty() || notice;
   if (any) {
     out += R"(,"entry":[)";
     bool first_entry = true;
@@ -105,6 +125,12 @@ std::string searchset_bundle(const AppContext& app, const SearchRequest& r, cons
       sep();
       out += R"({"resource":)";
       out += ignored_outcome(q);
+      out += R"(,"search":{"mode":"outcome"}})";
+    }
+    if (notice) {
+      sep();
+      out += R"({"resource":)";
+      out += notice_outcome(app);
       out += R"(,"search":{"mode":"outcome"}})";
     }
     out += ']';

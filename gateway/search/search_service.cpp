@@ -38,6 +38,7 @@ fhir::store::SearchSpec request_spec(const AppContext& app, const SearchRequest&
   spec.since_ms = r.since_ms;
   spec.now_ms = app.clock->now_ms();
   spec.limit = app.settings.search_max_results;
+  spec.filter = r.filter;
   return spec;
 }
 
@@ -70,6 +71,7 @@ std::string cursor_key(const SearchRequest& r) {
     for (const std::string& field : {r.requester->client_id, r.requester->scopes.to_string(),
                                      r.requester->purpose.code, r.requester->user_id})
       key += "|" + std::to_string(field.size()) + ":" + field;
+  if (r.filter != nullptr) key += "|consents:" + std::to_string(r.filter_generation);
   return key;
 }
 

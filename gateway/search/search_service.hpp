@@ -28,6 +28,11 @@ struct SearchRequest {
   // Who asks: included resources are limited to types it may read, and
   // paging cursors are bound to it. Null only for the gateway's own use.
   const auth::RequestContext* requester = nullptr;
+  // Consent enforcement (gateway/disclosure): every query of the search,
+  // its count and its includes see only what this lets through. Null: all.
+  const fhir::store::RowFilter* filter = nullptr;
+  // Changes whenever consents change: paging cursors do not survive it.
+  std::uint64_t filter_generation = 0;
   std::vector<std::string> types;  // what is searched (one type, _type's, or a compartment's)
   std::optional<std::string> compartment_patient;
   std::optional<std::int64_t> since_ms;

@@ -1,5 +1,6 @@
 #include "gateway/storage/change_follower.hpp"
 
+#include "consent/enforcement/consent_index.hpp"
 #include "fhir/store/store.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/storage/read_cache.hpp"
@@ -8,8 +9,8 @@
 namespace gateway {
 
 ChangeFollower::ChangeFollower(fhir::store::Store& store, ReadCache* cache, auth::ClientRegistry& clients,
-                               std::chrono::milliseconds interval)
-    : store_(store), cache_(cache), clients_(clients), interval_(interval) {
+                               consent::ConsentIndex& consents, std::chrono::milliseconds interval)
+    : store_(store), cache_(cache), clients_(clients), consents_(consents), interval_(interval) {
   auto last = store_.last_seq();
   thread_ = std::thread([this, from = last ? *last : 0] { run(from); });
 }
@@ -31,7 +32,7 @@ void ChangeFollower::run(std::int64_t seq) {
       std::unique_lock lock(mu_);
       if (cv_.wait_for(lock, interval_, [this] { return stopping_; })) return;
     }
-    if (cache_ != nullptr) follow_versions(seq);
+    follow_versions(seq);
     if (cache_ != nullptr) follow_relabels();
     follow_clients();
   }
@@ -43,10 +44,16 @@ void ChangeFollower::follow_versions(std::int64_t& seq) {
   for (;;) {
     auto changes = store_.changes_since(seq, kBatch);
     if (!changes) return;
+    std::vector<std::string> consent_ids;
+    bool directory = false;
     for (const auto& c : *changes) {
-      cache_->invalidate(c.type, c.id);
-      seq = c.seq;
+      if (cache_ != nullptr) cache_->invalidate(c.type, c.id);
+      if (c.type == "Consent") consent_ids.push_back(c.id);
+      directory = directory || consent::ConsentIndex::affects(c.type);
     }
+    // Before seq moves on: a failed refresh is retried next poll.
+    if (directory && !consents_.refresh(store_, consent_ids, clients_.organizations())) return;
+    if (!changes->empty()) seq = changes->back().seq;
     if (changes->size() < static_cast<std::size_t>(kBatch)) return;
   }
 }
@@ -66,7 +73,8 @@ void ChangeFollower::follow_relabels() {
 
 void ChangeFollower::follow_clients() {
   auto generation = store_.client_generation();
-  if (generation && *generation != clients_.generation()) (void)clients_.reload(store_);
+  if (generation && *generation != clients_.generation() && clients_.reload(store_))
+    (void)consents_.refresh(store_, {}, clients_.organizations());  // their organizations' identifiers
 }
 
 }  // namespace gateway

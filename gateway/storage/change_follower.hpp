@@ -2,7 +2,9 @@
 // invalidates the read cache for every version committed by anyone,
 // including other processes on the same store (carebridge import), which
 // this process otherwise cannot see (and all of it after a relabel); and reloads the client registry when
-// the store's client generation moves (carebridge client add|revoke).
+// the store's client generation moves (carebridge client add|revoke); and
+// refreshes the consent index when Consents (or the organizations and
+// practitioners they name) change.
 // Runs on its own thread, never an io thread.
 #pragma once
 
@@ -17,6 +19,10 @@ namespace fhir::store {
 class Store;
 }
 
+namespace consent {
+class ConsentIndex;
+}
+
 namespace gateway {
 
 namespace auth {
@@ -28,7 +34,7 @@ class ChangeFollower {
  public:
   // cache may be null (no read cache).
   ChangeFollower(fhir::store::Store& store, ReadCache* cache, auth::ClientRegistry& clients,
-                 std::chrono::milliseconds interval);
+                 consent::ConsentIndex& consents, std::chrono::milliseconds interval);
   ~ChangeFollower();
   void stop();
 
@@ -42,6 +48,7 @@ class ChangeFollower {
   fhir::store::Store& store_;
   ReadCache* cache_;
   auth::ClientRegistry& clients_;
+  consent::ConsentIndex& consents_;
   std::chrono::milliseconds interval_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,0 +1,123 @@
+#include "consent/enforcement/consent_index.hpp"
+
+#include <limits>
+#include <set>
+#include <utility>
+
+#include "fhir/json/parse.hpp"
+#include "fhir/store/store.hpp"
+
+namespace consent {
+namespace {
+
+using ById = std::unordered_map<std::string, std::shared_ptr<const CompiledConsent>>;
+
+// The current version of Consent/id compiled, or null when there is none
+// (deleted, never stored, or not a Consent the engine can read).
+fhir::Result<std::shared_ptr<const CompiledConsent>> load_consent(fhir::store::Store& store, const std::string& id) {
+  auto rec = store.read_head("Consent", id);
+  if (!rec) return rec.take_issue();
+  if (!*rec || (*rec)->deleted) return std::shared_ptr<const CompiledConsent>();
+  auto json = fhir::json::parse((*rec)->json);
+  if (!json) return std::shared_ptr<const CompiledConsent>();
+  auto compiled = compile_consent(*json, id, (*rec)->version);
+  if (!compiled) return std::shared_ptr<const CompiledConsent>();
+  return std::make_shared<const CompiledConsent>(std::move(*compiled));
+}
+
+void actor_references(const Provision& p, std::set<std::string>& out) {
+  for (const auto& a : p.actors)
+    if (!a.reference.empty()) out.insert(a.reference);
+  for (const auto& c : p.children) actor_references(c, out);
+}
+
+std::vector<Identifier> identifiers_in(const fhir::json::Value& resource) {
+  std::vector<Identifier> out;
+  const fhir::json::Value* ids = resource.find("identifier");
+  if (ids == nullptr || !ids->is_array()) return out;
+  for (const auto& i : ids->items())
+    if (i.is_object() && !i.string_at("value").empty())
+      out.push_back({std::string(i.string_at("system")), std::string(i.string_at("value"))});
+  return out;
+}
+
+}  // namespace
+
+std::span<const CompiledConsent* const> ConsentIndex::Snapshot::consents_of(std::string_view patient) const {
+  auto it = by_patient.find(std::string(patient));
+  if (it == by_patient.end()) return {};
+  return it->second;
+}
+
+const std::vector<Identifier>* ConsentIndex::Snapshot::identifiers_of(std::string_view reference) const {
+  auto it = identifiers.find(std::string(reference));
+  return it == identifiers.end() ? nullptr : &it->second;
+}
+
+ConsentIndex::ConsentIndex() : snapshot_(std::make_shared<const Snapshot>()) {}
+
+bool ConsentIndex::affects(std::string_view type) {
+  return type == "Consent" || type == "Organization" || type == "Practitioner" || type == "PractitionerRole";
+}
+
+std::shared_ptr<const ConsentIndex::Snapshot> ConsentIndex::snapshot() const {
+  std::lock_guard lock(mu_);
+  return snapshot_;
+}
+
+fhir::Status ConsentIndex::load_all(fhir::store::Store& store, const std::vector<std::string>& organizations) {
+  std::lock_guard refresh(refresh_mu_);
+  fhir::store::SearchSpec spec;
+  spec.types = {"Consent"};
+  spec.limit = std::numeric_limits<std::int64_t>::max();
+  auto hits = store.search(spec);
+  if (!hits) return hits.take_issue();
+  ById by_id;
+  for (const auto& h : *hits) {
+    auto c = load_consent(store, h.id);
+    if (!c) return c.take_issue();
+    if (*c) by_id.emplace(h.id, std::move(*c));
+  }
+  return rebuild(store, std::move(by_id), organizations);
+}
+
+fhir::Status ConsentIndex::refresh(fhir::store::Store& store, const std::vector<std::string>& consent_ids,
+                                   const std::vector<std::string>& organizations) {
+  std::lock_guard refresh(refresh_mu_);
+  ById by_id = snapshot()->by_id;
+  for (const auto& id : consent_ids) {
+    auto c = load_consent(store, id);
+    if (!c) return c.take_issue();
+    if (*c)
+      by_id[id] = std::move(*c);
+    else
+      by_id.erase(id);
+  }
+  return rebuild(store, std::move(by_id), organizations);
+}
+
+fhir::Status ConsentIndex::rebuild(fhir::store::Store& store, ById by_id, const std::vector<std::string>& organizations) {
+  auto next = std::make_shared<Snapshot>();
+  std::set<std::string> refs(organizations.begin(), organizations.end());
+  for (const auto& [id, c] : by_id) {
+    if (!c->patient_id.empty()) next->by_patient[c->patient_id].push_back(c.get());
+    next->any_needs_content = next->any_needs_content || (c->active && c->needs_content);
+    actor_references(c->root, refs);
+  }
+  for (const auto& ref : refs) {
+    const auto slash = ref.find('/');
+    if (slash == std::string::npos) continue;
+    auto rec = store.read_head(std::string_view(ref).substr(0, slash), std::string_view(ref).substr(slash + 1));
+    if (!rec) return rec.take_issue();
+    if (!*rec || (*rec)->deleted) continue;
+    auto json = fhir::json::parse((*rec)->json);
+    if (json) next->identifiers.emplace(ref, identifiers_in(*json));
+  }
+  next->by_id = std::move(by_id);
+  next->generation = ++generation_;
+  std::lock_guard lock(mu_);
+  snapshot_ = std::move(next);
+  return fhir::ok_status();
+}
+
+}  // namespace consent

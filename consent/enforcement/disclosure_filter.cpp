@@ -1,0 +1,121 @@
+#include "consent/enforcement/disclosure_filter.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "consent/labels/label_key.hpp"
+#include "fhir/json/parse.hpp"
+
+namespace consent {
+
+std::vector<std::string> split_patients(std::string_view patients) {
+  std::vector<std::string> out;
+  while (!patients.empty()) {
+    const auto space = patients.find(' ');
+    if (space != 0) out.emplace_back(patients.substr(0, space));
+    if (space == std::string_view::npos) break;
+    patients.remove_prefix(space + 1);
+  }
+  return out;
+}
+
+DisclosureFilter::DisclosureFilter(const DecisionEngine& engine, Requester requester,
+                                   std::shared_ptr<const ConsentIndex::Snapshot> consents,
+                                   const TypeVisibility& types, std::int64_t now_ms)
+    : engine_(engine), requester_(std::move(requester)), consents_(std::move(consents)), types_(types), now_ms_(now_ms) {
+  if (const auto* ids = consents_->identifiers_of(requester_.organization); ids != nullptr)
+    requester_.organization_identifiers = *ids;
+  if (!requester_.user.empty())
+    if (const auto* ids = consents_->identifiers_of(requester_.user); ids != nullptr)
+      requester_.user_identifiers.insert(requester_.user_identifiers.end(), ids->begin(), ids->end());
+}
+
+std::vector<Identifier> DisclosureFilter::identifiers_of(std::string_view reference) const {
+  const auto* ids = consents_->identifiers_of(reference);
+  return ids != nullptr ? *ids : std::vector<Identifier>{};
+}
+
+bool DisclosureFilter::type_visible(std::string_view type) const {
+  if (type != "Consent") return true;
+  const auto& roles = types_.consent_reader_roles;
+  return std::find(roles.begin(), roles.end(), requester_.role) != roles.end();
+}
+
+ResourceFacts DisclosureFilter::facts(const Row& row) const {
+  ResourceFacts f;
+  f.type = std::string(row.type);
+  f.id = std::string(row.id);
+  f.patients = split_patients(row.patients);
+  auto it = labels_.find(std::string(row.label_key));
+  if (it == labels_.end()) it = labels_.emplace(std::string(row.label_key), decode_label_key(row.label_key)).first;
+  f.labels = it->second;
+  return f;
+}
+
+Verdict DisclosureFilter::verdict(const Row& row) const {
+  ResourceFacts f = facts(row);
+  std::vector<const CompiledConsent*> relevant;
+  for (const auto& p : f.patients) {
+    auto c = consents_->consents_of(p);
+    relevant.insert(relevant.end(), c.begin(), c.end());
+  }
+  Verdict v = engine_.evaluate(requester_, f, relevant, *this, now_ms_);
+  if (v.effect == Effect::needs_content && !row.json.empty()) {
+    auto content = fhir::json::parse(row.json);
+    if (content) {
+      f.content = &*content;
+      v = engine_.evaluate(requester_, f, relevant, *this, now_ms_);
+    }
+  }
+  // Content that cannot be read is never disclosed on a guess.
+  if (v.effect == Effect::needs_content) v.effect = Effect::deny;
+  return v;
+}
+
+bool DisclosureFilter::visible(const Row& row) const {
+  if (!type_visible(row.type)) return false;
+  // Unlabeled patient data (never relabeled) is withheld, not guessed at.
+  if (row.label_key.empty() && !row.patients.empty()) return false;
+  const bool memoable = !consents_->any_needs_content;
+  std::string key;
+  if (memoable) {
+    key.reserve(row.type.size() + row.patients.size() + row.label_key.size() + 2);
+    key.append(row.type).append(1, '\x1f').append(row.patients).append(1, '\x1f').append(row.label_key);
+    if (auto it = memo_.find(key); it != memo_.end()) {
+      if (it->second.permit && it->second.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
+      return it->second.permit;
+    }
+  }
+  Verdict v = verdict(row);
+  const Memo m{v.effect == Effect::permit, v.break_glass};
+  if (m.permit && m.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
+  if (memoable) memo_.emplace(std::move(key), m);
+  return m.permit;
+}
+
+bool DisclosureFilter::may_receive(const fhir::store::VersionRecord& rec) const {
+  Row row{rec.type, rec.id, rec.label_key, rec.patients, wants_content() ? std::string_view(rec.json) : std::string_view()};
+  return visible(row);
+}
+
+Decision DisclosureFilter::explain(const fhir::store::VersionRecord& rec) const {
+  Row row{rec.type, rec.id, rec.label_key, rec.patients, rec.json};
+  if (!type_visible(rec.type)) {
+    Decision d;
+    d.effect = Effect::deny;
+    d.basis = "policy:consent-readers";
+    d.notes.push_back("Consent resources go only to the roles the policy names");
+    return d;
+  }
+  ResourceFacts f = facts(row);
+  auto content = fhir::json::parse(rec.json);
+  if (content) f.content = &*content;
+  std::vector<const CompiledConsent*> relevant;
+  for (const auto& p : f.patients) {
+    auto c = consents_->consents_of(p);
+    relevant.insert(relevant.end(), c.begin(), c.end());
+  }
+  return engine_.decide(requester_, f, relevant, *this, now_ms_);
+}
+
+}  // namespace consent

@@ -1,0 +1,15 @@
+// Types only some roles may receive at all, whatever a consent says: the
+// patients' Consent resources themselves (and, with the audit issue,
+// AuditEvent). From the policy file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace consent {
+
+struct TypeVisibility {
+  std::vector<std::string> consent_reader_roles;  // may receive Consent resources
+};
+
+}  // namespace consent

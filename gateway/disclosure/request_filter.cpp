@@ -1,0 +1,64 @@
+#include "gateway/disclosure/request_filter.hpp"
+
+#include <cstdio>
+
+#include "gateway/app/app_context.hpp"
+#include "gateway/chain/exchange.hpp"
+
+namespace gateway {
+namespace {
+
+consent::Requester requester_of(const auth::RequestContext& ctx) {
+  consent::Requester r;
+  r.organization = ctx.organization;
+  r.role = ctx.role;
+  r.purpose = ctx.purpose.code;
+  // The acting user: a "Practitioner/ID" reference, or an identifier
+  // "system|value" (an NPI), or a bare value.
+  const std::string& user = ctx.user_id;
+  if (user.find('|') != std::string::npos) {
+    const auto bar = user.find('|');
+    r.user_identifiers.push_back({user.substr(0, bar), user.substr(bar + 1)});
+  } else if (user.find('/') != std::string::npos) {
+    r.user = user;
+  } else if (!user.empty()) {
+    r.user_identifiers.push_back({"", user});
+  }
+  return r;
+}
+
+}  // namespace
+
+const consent::DisclosureFilter* disclosure_for(Exchange& x, const AppContext& app) {
+  if (!x.context || app.consent_engine == nullptr || app.settings.consent_enforcement == 0) return nullptr;
+  if (!x.disclosure)
+    x.disclosure = std::make_shared<const consent::DisclosureFilter>(
+        *app.consent_engine, requester_of(*x.context), app.consents->snapshot(), app.type_visibility,
+        app.clock->now_ms());
+  return x.disclosure.get();
+}
+
+void set_disclosure(Exchange& x, const AppContext& app, SearchRequest& request) {
+  request.filter = disclosure_for(x, app);
+  if (request.filter != nullptr) request.filter_generation = x.disclosure->consent_generation();
+}
+
+std::function<bool(const fhir::store::VersionRecord&)> read_guard(Exchange& x, const AppContext& app) {
+  const consent::DisclosureFilter* f = disclosure_for(x, app);
+  if (f == nullptr) return {};
+  // The plan may outlive nothing here: the Exchange holds the filter for
+  // the whole request, and the plan runs within it.
+  std::shared_ptr<const consent::DisclosureFilter> keep = x.disclosure;
+  return [keep](const fhir::store::VersionRecord& rec) { return keep->may_receive(rec); };
+}
+
+void report_break_glass(const Exchange& x) {
+  if (!x.disclosure || x.disclosure->break_glass_disclosures() == 0 || !x.context) return;
+  std::fprintf(stderr,
+               "COMPLIANCE ALERT break-the-glass: client %s (%s) purpose %s received %lld record(s) "
+               "under the emergency rule (42 CFR 2.51)\n",
+               x.context->client_id.c_str(), x.context->organization.c_str(), x.context->purpose.code.c_str(),
+               static_cast<long long>(x.disclosure->break_glass_disclosures()));
+}
+
+}  // namespace gateway

@@ -1,0 +1,33 @@
+// The consent enforcement of one request: a consent::DisclosureFilter for
+// the requester the access token names (organization, acting user, role,
+// purpose of use) over the consents as they stand when it is made. Every
+// path out asks it: reads and Bundle GET entries for the version they
+// found, searches, includes, counts and history inside their queries.
+#pragma once
+
+#include <memory>
+
+#include "consent/enforcement/disclosure_filter.hpp"
+#include "gateway/search/search_service.hpp"
+
+namespace gateway {
+
+struct AppContext;
+struct Exchange;
+
+// Null when enforcement is off (setting consent_enforcement) or the route
+// is open (no requester). Made once per request.
+const consent::DisclosureFilter* disclosure_for(Exchange& x, const AppContext& app);
+
+// Puts the request's filter on a search.
+void set_disclosure(Exchange& x, const AppContext& app, SearchRequest& request);
+
+// The filter as a guard for Bundle GET entries (write_pipeline.hpp ReadGuard).
+std::function<bool(const fhir::store::VersionRecord&)> read_guard(Exchange& x, const AppContext& app);
+
+// After the response: a compliance alert when data left only because the
+// purpose was an emergency (break the glass, 42 CFR 2.51). No PHI: the
+// client, its organization, the purpose and how many versions.
+void report_break_glass(const Exchange& x);
+
+}  // namespace gateway
