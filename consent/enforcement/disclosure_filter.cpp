@@ -35,8 +35,7 @@ std::vector<Identifier> DisclosureFilter::identifiers_of(std::string_view refere
   return ids != nullptr ? *ids : std::vector<Identifier>{};
 }
 
-bool DisclosureFilter::type_visible(std::string_view type) const {
-  if (type != "Consent") return true;
+bool DisclosureFilter::consent_reader() const {
   const auto& roles = types_.consent_reader_roles;
   return std::find(roles.begin(), roles.end(), requester_.role) != roles.end();
 }
@@ -73,7 +72,9 @@ Verdict DisclosureFilter::verdict(const Row& row) const {
 }
 
 bool DisclosureFilter::visible(const Row& row) const {
-  if (!type_visible(row.type)) return false;
+  // Consents go to the roles that keep and review them, and only to them:
+  // whose consents say what is itself sensitive.
+  if (row.type == "Consent") return consent_reader();
   // Unlabeled patient data (never relabeled) is withheld, not guessed at.
   if (row.label_key.empty() && !row.patients.empty()) return false;
   const bool memoable = !consents_->any_needs_content;
@@ -100,11 +101,11 @@ bool DisclosureFilter::may_receive(const fhir::store::VersionRecord& rec) const 
 
 Decision DisclosureFilter::explain(const fhir::store::VersionRecord& rec) const {
   Row row{rec.type, rec.id, rec.label_key, rec.patients, rec.json};
-  if (!type_visible(rec.type)) {
+  if (rec.type == "Consent") {
     Decision d;
-    d.effect = Effect::deny;
+    d.effect = consent_reader() ? Effect::permit : Effect::deny;
     d.basis = "policy:consent-readers";
-    d.notes.push_back("Consent resources go only to the roles the policy names");
+    d.notes.push_back("Consent resources go to the roles the policy names (consent_reader_roles), and only to them");
     return d;
   }
   ResourceFacts f = facts(row);

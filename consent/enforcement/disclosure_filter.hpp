@@ -47,7 +47,7 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
 
  private:
   std::vector<Identifier> identifiers_of(std::string_view reference) const override;
-  bool type_visible(std::string_view type) const;
+  bool consent_reader() const;
   Verdict verdict(const Row& row) const;
   ResourceFacts facts(const Row& row) const;
 

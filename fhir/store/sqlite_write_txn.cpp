@@ -140,10 +140,12 @@ Status SqliteWriteTxn::insert(const NewVersion& v, std::int64_t& seq) {
   {
     auto stmt = conn_.prepare(v.deleted ? kCopyLabelSql : kInsertLabelSql);
     if (!stmt) return stmt.take_issue();
+    // Bound without a copy: it must outlive the statement's run.
+    const std::string patients = joined(v.patient_compartment);
     if (v.deleted)
       stmt->bind(1, seq).bind(2, v.type).bind(3, v.id);
     else
-      stmt->bind(1, seq).bind(2, v.label_key).bind(3, joined(v.patient_compartment)).bind(4, v.label_rules);
+      stmt->bind(1, seq).bind(2, v.label_key).bind(3, patients).bind(4, v.label_rules);
     if (auto st = stmt->run(); !st) return st;
   }
   {

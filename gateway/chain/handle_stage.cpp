@@ -27,6 +27,7 @@ net::awaitable<Flow> handle_stage(Exchange& x, const AppContext& app) {
     case Interaction::search_system:
     case Interaction::search_compartment: co_await handle_search(x, app); break;
     case Interaction::everything: co_await handle_everything(x, app); break;
+    case Interaction::consent_decision: co_await handle_consent_decision(x, app); break;
   }
   co_return Flow::next;
 }

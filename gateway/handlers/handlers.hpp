@@ -24,5 +24,6 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_history(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_search(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_everything(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_consent_decision(Exchange& x, const AppContext& app);
 
 }  // namespace gateway

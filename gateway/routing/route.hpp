@@ -37,6 +37,7 @@ enum class Interaction {
   search_system,       // GET /?_type=..., POST /_search
   search_compartment,  // GET /Patient/{id}/{type}
   everything,          // GET /Patient/{id}/$everything
+  consent_decision,    // GET /{type}/{id}/$consent-decision (compliance)
 };
 
 // Whether a route needs an access token. Open: the CapabilityStatement and

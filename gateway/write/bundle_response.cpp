@@ -55,6 +55,14 @@ std::string bundle_response_json(PlanKind kind, const std::vector<EntryOutcome>&
       out += R"(,"outcome":)";
       out += fhir::operation_outcome_json(*o.issue);
     } else if (o.version > 0) {
+      if (!o.notice.empty()) {
+        fhir::Issue notice;
+        notice.severity = fhir::Severity::information;
+        notice.code = "informational";
+        notice.diagnostics = o.notice;
+        out += R"(,"outcome":)";
+        out += fhir::operation_outcome_json(notice);
+      }
       std::string location = o.type + "/" + o.id + "/_history/" + std::to_string(o.version);
       out += R"(,"location":")";
       fhir::json::append_escaped(location, out);

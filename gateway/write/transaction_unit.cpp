@@ -314,6 +314,7 @@ class TransactionRun {
     o.version = (*found)->version;
     o.last_updated_ms = (*found)->last_updated_ms;
     o.json = presented((*found)->json, (*found)->label_key);
+    if (ctx_.notice != nullptr && consent::is_part2_key((*found)->label_key)) o.notice = ctx_.notice->text;
     return fhir::ok_status();
   }
 

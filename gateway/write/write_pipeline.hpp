@@ -105,6 +105,9 @@ struct EntryOutcome {
   // (handlers/bundle_handler.cpp), whose searchset becomes json.
   std::optional<std::string> search;
   std::optional<fhir::Issue> issue;  // set when the entry failed
+  // A GET entry that read a 42 CFR Part 2 record: the 2.32 notice its
+  // response carries (a batch-response cannot hold search.mode entries).
+  std::string notice;
 };
 
 // Messages name the entry: "Bundle.entry[3]: ...".

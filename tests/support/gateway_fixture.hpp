@@ -25,13 +25,13 @@ namespace carebridge::test {
 
 // A client system for a test: registered on first use (by id), then a token.
 struct TestClientSpec {
-  std::string id;  // "" for a fresh one each call
+  std::string id{};  // "" for a fresh one each call
   std::string role = "partner";
   std::string organization = "Organization/test-org";
-  std::string scopes;  // "" for the role's ceiling
+  std::string scopes{};  // "" for the role's ceiling
   bool part2_program = false;
   std::string purpose = "TREAT";
-  std::string user;  // the acting user (hl7-b2b subject_id), "" for none
+  std::string user{};  // the acting user (hl7-b2b subject_id), "" for none
 };
 
 // A running in-process gateway.
