@@ -51,8 +51,9 @@ ResourceFacts DisclosureFilter::facts(const Row& row) const {
   return f;
 }
 
-Verdict DisclosureFilter::verdict(const Row& row) const {
+Verdict DisclosureFilter::verdict(const Row& row, const LabelSet* extra) const {
   ResourceFacts f = facts(row);
+  if (extra != nullptr) f.labels.add_all(*extra);
   std::vector<const CompiledConsent*> relevant;
   for (const auto& p : f.patients) {
     auto c = consents_->consents_of(p);
@@ -87,7 +88,7 @@ bool DisclosureFilter::visible(const Row& row) const {
       return it->second.permit;
     }
   }
-  Verdict v = verdict(row);
+  Verdict v = verdict(row, nullptr);
   const Memo m{v.effect == Effect::permit, v.break_glass};
   if (m.permit && m.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
   if (memoable) memo_.emplace(std::move(key), m);
@@ -97,6 +98,12 @@ bool DisclosureFilter::visible(const Row& row) const {
 bool DisclosureFilter::may_receive(const fhir::store::VersionRecord& rec) const {
   Row row{rec.type, rec.id, rec.label_key, rec.patients, wants_content() ? std::string_view(rec.json) : std::string_view()};
   return visible(row);
+}
+
+bool DisclosureFilter::may_receive_with(const fhir::store::VersionRecord& rec, const LabelSet& extra) const {
+  if (rec.type == "Consent") return consent_reader();
+  Row row{rec.type, rec.id, rec.label_key, rec.patients, rec.json};
+  return verdict(row, &extra).effect == Effect::permit;
 }
 
 Decision DisclosureFilter::explain(const fhir::store::VersionRecord& rec) const {

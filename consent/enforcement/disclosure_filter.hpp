@@ -35,6 +35,9 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
 
   // The same question for a version already read (read, vread, Bundle GET).
   bool may_receive(const fhir::store::VersionRecord& rec) const;
+  // Whether it may receive a part of rec that carries `extra` labels of its
+  // own (inline labels: consent/enforcement/inline_redaction.hpp).
+  bool may_receive_with(const fhir::store::VersionRecord& rec, const LabelSet& extra) const;
   // The full decision with its explanation ($consent-decision).
   Decision explain(const fhir::store::VersionRecord& rec) const;
 
@@ -48,7 +51,7 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
  private:
   std::vector<Identifier> identifiers_of(std::string_view reference) const override;
   bool consent_reader() const;
-  Verdict verdict(const Row& row) const;
+  Verdict verdict(const Row& row, const LabelSet* extra) const;
   ResourceFacts facts(const Row& row) const;
 
   const DecisionEngine& engine_;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "consent/enforcement/inline_redaction.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
 
@@ -40,6 +41,7 @@ const consent::DisclosureFilter* disclosure_for(Exchange& x, const AppContext& a
 
 void set_disclosure(Exchange& x, const AppContext& app, SearchRequest& request) {
   request.filter = disclosure_for(x, app);
+  request.disclosure = x.disclosure.get();
   if (request.filter != nullptr) request.filter_generation = x.disclosure->consent_generation();
 }
 
@@ -50,6 +52,24 @@ std::function<bool(const fhir::store::VersionRecord&)> read_guard(Exchange& x, c
   // the whole request, and the plan runs within it.
   std::shared_ptr<const consent::DisclosureFilter> keep = x.disclosure;
   return [keep](const fhir::store::VersionRecord& rec) { return keep->may_receive(rec); };
+}
+
+const std::string& disclosed_json(const consent::DisclosureFilter* filter, const fhir::store::VersionRecord& rec,
+                                  std::string& scratch) {
+  if (filter == nullptr) return rec.json;
+  auto redacted = consent::redact_inline(*filter, rec, rec.json);
+  if (!redacted) return rec.json;
+  scratch = std::move(*redacted);
+  return scratch;
+}
+
+std::function<std::optional<std::string>(const fhir::store::VersionRecord&, const std::string&)> entry_redactor(
+    Exchange& x, const AppContext& app) {
+  if (disclosure_for(x, app) == nullptr) return {};
+  std::shared_ptr<const consent::DisclosureFilter> keep = x.disclosure;
+  return [keep](const fhir::store::VersionRecord& rec, const std::string& json) {
+    return consent::redact_inline(*keep, rec, json);
+  };
 }
 
 void report_break_glass(const Exchange& x) {

@@ -22,6 +22,17 @@ const consent::DisclosureFilter* disclosure_for(Exchange& x, const AppContext& a
 // Puts the request's filter on a search.
 void set_disclosure(Exchange& x, const AppContext& app, SearchRequest& request);
 
+// rec's JSON as this request receives it: without the elements whose
+// inline security labels it is not cleared for (consent/enforcement/
+// inline_redaction.hpp); rec.json itself when nothing is withheld or the
+// filter is null. scratch holds a redacted copy.
+const std::string& disclosed_json(const consent::DisclosureFilter* filter, const fhir::store::VersionRecord& rec,
+                                  std::string& scratch);
+
+// The same as a Bundle GET entry's redactor (write_pipeline.hpp).
+std::function<std::optional<std::string>(const fhir::store::VersionRecord&, const std::string&)> entry_redactor(
+    Exchange& x, const AppContext& app);
+
 // The filter as a guard for Bundle GET entries (write_pipeline.hpp ReadGuard).
 std::function<bool(const fhir::store::VersionRecord&)> read_guard(Exchange& x, const AppContext& app);
 

@@ -71,6 +71,7 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
   if (auto source = app.clients->find(x.context->client_id)) plan->part2_source = source->record.part2_program;
   // GET entries answer a version the requester may not receive as missing.
   plan->may_read = read_guard(x, app);
+  plan->redact = entry_redactor(x, app);
   PlanKind kind = plan->kind;
   const bool representation = x.prefer_return == PreferReturn::representation;
   plan->keep_written = representation;

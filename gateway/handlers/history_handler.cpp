@@ -77,14 +77,16 @@ const char* status_of(const fhir::store::VersionRecord& v) {
   return v.version == 1 || v.method == "POST" ? "201 Created" : "200 OK";
 }
 
-void append_entry(std::string& out, const AppContext& app, const fhir::store::VersionRecord& v) {
+void append_entry(std::string& out, const AppContext& app, const consent::DisclosureFilter* filter,
+                  const fhir::store::VersionRecord& v) {
   std::string resource_url = v.type + "/" + v.id;
   out += R"({"fullUrl":")";
   fhir::json::append_escaped(app.base_url + "/" + resource_url, out);
   out += '"';
   if (!v.deleted) {
     out += R"(,"resource":)";
-    out += v.json;
+    std::string scratch;
+    out += disclosed_json(filter, v, scratch);
   }
   out += R"(,"request":{"method":")";
   out += v.method;
@@ -150,7 +152,7 @@ net::awaitable<void> handle_history(Exchange& x, const AppContext& app) {
     for (const auto& v : page->entries) {
       if (!first_entry) out += ',';
       first_entry = false;
-      append_entry(out, app, v);
+      append_entry(out, app, q.filter != nullptr ? x.disclosure.get() : nullptr, v);
     }
     out += ']';
   }

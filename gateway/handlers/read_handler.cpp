@@ -29,11 +29,13 @@ void respond_record(Exchange& x, const AppContext& app, const fhir::store::Versi
       return;
     }
     x.response.status = 200;
+    std::string scratch;
+    const std::string& json = disclosed_json(x.disclosure.get(), rec, scratch);
     if (projection->active()) {
       x.response.body.clear();
-      append_projected(x.response.body, app, *projection, rec.json);
+      append_projected(x.response.body, app, *projection, json);
     } else {
-      x.response.body = rec.json;
+      x.response.body = json;
     }
   }
   set_version_headers(x.response, rec.version, rec.last_updated_ms);

@@ -10,6 +10,7 @@
 #include "fhir/resource/operation_outcome.hpp"
 #include "fhir/search/query_canonical.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/disclosure/request_filter.hpp"
 #include "gateway/handlers/bundle_link.hpp"
 #include "gateway/search/projection.hpp"
 
@@ -36,12 +37,14 @@ std::string page_url(const AppContext& app, const SearchRequest& r, const Search
   return url;
 }
 
-void append_entry(std::string& out, const AppContext& app, const fhir::search::SearchQuery& q,
+void append_entry(std::string& out, const AppContext& app, const SearchRequest& r,
                   const fhir::store::VersionRecord& rec, const char* mode) {
+  const auto& q = r.query;
   out += R"({"fullUrl":")";
   fhir::json::append_escaped(app.base_url + "/" + rec.type + "/" + rec.id, out);
   out += R"(","resource":)";
-  append_projected(out, app, Projection{q.summary, q.elements}, rec.json);
+  std::string scratch;
+  append_projected(out, app, Projection{q.summary, q.elements}, disclosed_json(r.disclosure, rec, scratch));
   out += R"(,"search":{"mode":")";
   out += mode;
   out += "\"}}";
@@ -115,11 +118,11 @@ std::string searchset_bundle(const AppContext& app, const SearchRequest& r, cons
     };
     for (const auto& m : res.matches) {
       sep();
-      append_entry(out, app, q, *m, "match");
+      append_entry(out, app, r, *m, "match");
     }
     for (const auto& inc : res.included) {
       sep();
-      append_entry(out, app, q, *inc, "include");
+      append_entry(out, app, r, *inc, "include");
     }
     if (!q.ignored.empty()) {
       sep();

@@ -16,6 +16,10 @@
 #include "fhir/search/query_parser.hpp"
 #include "fhir/store/store.hpp"
 
+namespace consent {
+class DisclosureFilter;
+}
+
 namespace gateway {
 
 struct AppContext;
@@ -31,6 +35,9 @@ struct SearchRequest {
   // Consent enforcement (gateway/disclosure): every query of the search,
   // its count and its includes see only what this lets through. Null: all.
   const fhir::store::RowFilter* filter = nullptr;
+  // The same filter as the consent decision it is, for what it withholds
+  // inside resources (inline labels). Null: nothing.
+  const consent::DisclosureFilter* disclosure = nullptr;
   // Changes whenever consents change: paging cursors do not survive it.
   std::uint64_t filter_generation = 0;
   std::vector<std::string> types;  // what is searched (one type, _type's, or a compartment's)

@@ -314,6 +314,8 @@ class TransactionRun {
     o.version = (*found)->version;
     o.last_updated_ms = (*found)->last_updated_ms;
     o.json = presented((*found)->json, (*found)->label_key);
+    if (plan_.redact)
+      if (auto redacted = plan_.redact(**found, o.json)) o.json = std::move(*redacted);
     if (ctx_.notice != nullptr && consent::is_part2_key((*found)->label_key)) o.notice = ctx_.notice->text;
     return fhir::ok_status();
   }
@@ -347,11 +349,14 @@ fhir::store::WriteUnit transaction_unit(std::shared_ptr<WritePlan> plan,
 
 std::vector<std::shared_ptr<WritePlan>> split_batch(WritePlan&& plan) {
   std::vector<std::shared_ptr<WritePlan>> out;
-  for (auto& e : plan.entries) {
-    auto one = std::make_shared<WritePlan>();
+  // Each one-entry plan keeps everything the batch says about its entries
+  // (guards, the source's Part 2 flag, ...): copied whole, so a setting
+  // added to WritePlan later cannot be dropped here.
+  std::vector<PlannedEntry> entries = std::move(plan.entries);
+  plan.entries.clear();
+  for (auto& e : entries) {
+    auto one = std::make_shared<WritePlan>(plan);
     one->kind = PlanKind::batch;
-    one->keep_written = plan.keep_written;
-    one->may_search = plan.may_search;
     one->entries.push_back(std::move(e));
     out.push_back(std::move(one));
   }

@@ -76,6 +76,10 @@ using SearchGuard = std::function<fhir::Status(const std::string& type, const fh
 // Whether the requester may see this stored version (consent): a GET entry
 // for one it may not is answered as if it did not exist. Unset: all.
 using ReadGuard = std::function<bool(const fhir::store::VersionRecord& version)>;
+// What a GET entry's requester may not see inside the version (inline
+// labels): the JSON to answer instead, or nullopt for json as it is.
+using EntryRedactor =
+    std::function<std::optional<std::string>(const fhir::store::VersionRecord& version, const std::string& json)>;
 
 struct WritePlan {
   PlanKind kind = PlanKind::single;
@@ -86,6 +90,7 @@ struct WritePlan {
   bool keep_written = true;
   SearchGuard may_search;
   ReadGuard may_read;
+  EntryRedactor redact;
   // The writing client is a 42 CFR Part 2 program: its records are labeled so.
   bool part2_source = false;
 };

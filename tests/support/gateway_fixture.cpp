@@ -1,5 +1,6 @@
 #include "tests/support/gateway_fixture.hpp"
 
+#include "consent/enforcement/consent_index.hpp"
 #include "fhir/store/store.hpp"
 #include "gateway/app/runtime.hpp"
 #include "gateway/storage/write_sync.hpp"
@@ -46,6 +47,9 @@ void RunningGateway::add_client(const fhir::store::ClientRecord& rec) {
   EXPECT_TRUE(st) << st.issue().diagnostics;
   // Synchronously, so the very next request knows the client.
   auto reloaded = app.clients->reload(*app.store);
+  // As the change follower does after a reload: the registered
+  // organizations' identifiers, which consent decisions compare.
+  EXPECT_TRUE(app.consents->refresh(*app.store, {}, app.clients->organizations()));
   EXPECT_TRUE(reloaded);
 }
 
@@ -55,6 +59,9 @@ void RunningGateway::put_client(const fhir::store::ClientRecord& rec) {
   auto st = gateway::write_sync(*app.store, [&rec](fhir::store::WriteTxn& tx) { return tx.put_client(rec); });
   EXPECT_TRUE(st) << st.issue().diagnostics;
   auto reloaded = app.clients->reload(*app.store);
+  // As the change follower does after a reload: the registered
+  // organizations' identifiers, which consent decisions compare.
+  EXPECT_TRUE(app.consents->refresh(*app.store, {}, app.clients->organizations()));
   EXPECT_TRUE(reloaded);
 }
 
@@ -65,6 +72,9 @@ void RunningGateway::revoke_client(const std::string& id) {
   auto st = gateway::write_sync(*app.store, [&id, now](fhir::store::WriteTxn& tx) { return tx.revoke_client(id, now); });
   EXPECT_TRUE(st) << st.issue().diagnostics;
   auto reloaded = app.clients->reload(*app.store);
+  // As the change follower does after a reload: the registered
+  // organizations' identifiers, which consent decisions compare.
+  EXPECT_TRUE(app.consents->refresh(*app.store, {}, app.clients->organizations()));
   EXPECT_TRUE(reloaded);
 }
 

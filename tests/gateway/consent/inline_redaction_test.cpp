@@ -1,0 +1,68 @@
+// Element-level redaction by inline security labels, on HL7's own DS4P
+// example: a Patient whose SSN identifier is labeled R (restricted). A
+// partner asking for treatment is cleared for restricted data and gets the
+// SSN; the same partner asking for payment is not, and gets the Patient
+// without it, marked REDACT, on every path out. The stored version keeps it.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/fixture_paths.hpp"
+#include "tests/support/gateway_fixture.hpp"
+
+namespace carebridge::test {
+namespace {
+
+constexpr std::string_view kSsn = "111-22-3333";
+constexpr std::string_view kDriversLicence = "1234567";
+constexpr std::string_view kRedact = R"("code":"REDACT")";
+
+class InlineRedactionTest : public GatewayTest {
+ protected:
+  void SetUp() override {
+    GatewayTest::SetUp();
+    std::string patient = read_file(fixtures_dir() + "/ds4p-ig/extension-inline-sec-label-patient.json");
+    auto put = client().put("Patient/P002", patient);
+    ASSERT_EQ(put.status, 201) << put.body;
+    treatment_ = std::make_unique<TestClient>(client_for({.id = "harbor-t", .organization = "Organization/harbor"}));
+    payment_ = std::make_unique<TestClient>(
+        client_for({.id = "harbor-p", .organization = "Organization/harbor", .purpose = "HPAYMT"}));
+  }
+  // Every path out that carries the Patient.
+  std::vector<std::string> bodies(const TestClient& c) {
+    std::vector<std::string> out;
+    out.push_back(c.get("Patient/P002").body);
+    out.push_back(c.get("Patient/P002/_history/1").body);
+    out.push_back(c.get("Patient?_id=P002").body);
+    out.push_back(c.get("Patient/P002/_history").body);
+    out.push_back(c.get("Patient/P002/$everything").body);
+    out.push_back(c.post("", R"({"resourceType":"Bundle","type":"batch","entry":[
+        {"request":{"method":"GET","url":"Patient/P002"}}]})").body);
+    return out;
+  }
+  std::unique_ptr<TestClient> treatment_;
+  std::unique_ptr<TestClient> payment_;
+};
+
+TEST_F(InlineRedactionTest, TreatmentIsClearedForTheRestrictedIdentifier) {
+  for (const auto& body : bodies(*treatment_)) {
+    EXPECT_NE(body.find(kSsn), std::string::npos) << body.substr(0, 300);
+    EXPECT_NE(body.find(kDriversLicence), std::string::npos);
+    EXPECT_EQ(body.find(kRedact), std::string::npos);
+  }
+}
+
+TEST_F(InlineRedactionTest, PaymentGetsThePatientWithoutItOnEveryPath) {
+  for (const auto& body : bodies(*payment_)) {
+    EXPECT_EQ(body.find(kSsn), std::string::npos) << body.substr(0, 300);
+    EXPECT_NE(body.find(kDriversLicence), std::string::npos) << "only the labeled element goes";
+    EXPECT_NE(body.find(kRedact), std::string::npos) << body.substr(0, 300);
+  }
+  // Stored as sent: the custodian reads it whole, same version.
+  auto whole = client().get("Patient/P002");
+  EXPECT_NE(whole.body.find(kSsn), std::string::npos);
+  EXPECT_EQ(whole.header("etag"), "W/\"1\"");
+}
+
+}  // namespace
+}  // namespace carebridge::test
