@@ -182,6 +182,7 @@ function tally(body, type) {
   let match = 0, include = 0;
   for (const e of b.entry || []) {
     const mode = e.search && e.search.mode;
+    if (mode === 'outcome') continue;  // notes (ignored parameters, the 42 CFR 2.32 notice), not resources
     if (mode === 'match' || (!mode && e.resource && e.resource.resourceType === type)) match++;
     else include++;
   }
@@ -206,7 +207,8 @@ async function plan(listFile, outDir, servers) {
       const r = await get(agent, base, `/Patient?identifier=${encodeURIComponent(MRN)}%7C${encodeURIComponent(p.mrn)}`);
       let b = null;
       try { b = JSON.parse(r.body.toString('utf8')); } catch { /* reported below */ }
-      const entries = (b && b.entry) || [];
+      // A searchset holding 42 CFR Part 2 data also carries the notice as an outcome entry.
+      const entries = ((b && b.entry) || []).filter((e) => !(e.search && e.search.mode === 'outcome'));
       if (r.status === 200 && entries.length === 1) ids[name].set(p.key, entries[0].resource.id);
       else if (!bad) bad = `MRN ${p.mrn}: ${r.status}, ${entries.length} patients`;
     }

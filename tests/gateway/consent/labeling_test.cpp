@@ -140,6 +140,19 @@ TEST_F(LabelingTest, LabelsFlowAlongClinicalReferencesButNotThroughHubs) {
   EXPECT_EQ(labels_of(client().get("Observation/o2").json()), std::set<std::string>{label(kConf, "N")});
 }
 
+TEST_F(LabelingTest, AProvenanceTakesTheLabelsOfTheTargetsItNames) {
+  // A Provenance lists the ids of what it covers: were it less protected
+  // than them, it would tell a requester that withheld records exist.
+  ASSERT_EQ(client().put("Condition/oud", condition("oud", "http://hl7.org/fhir/sid/icd-10-cm", "F11.20")).status, 201);
+  const std::string prov = R"({"resourceType":"Provenance","id":"pv","recorded":"2025-01-01T00:00:00Z",
+    "target":[{"reference":"Condition/oud"},{"reference":"Patient/p1"}],
+    "agent":[{"who":{"display":"an EHR"}}]})";
+  ASSERT_EQ(client().put("Provenance/pv", prov).status, 201);
+  auto l = labels_of(client().get("Provenance/pv").json());
+  EXPECT_TRUE(l.count(label(kActCode, "ETH")));
+  EXPECT_TRUE(l.count(label(kConf, "R")));
+}
+
 TEST_F(LabelingTest, SourceLabelsAreKeptAndNeverLowered) {
   const std::string sent = R"({"resourceType":"Condition","id":"v1","subject":{"reference":"Patient/p1"},
     "meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"V"},
