@@ -41,10 +41,15 @@ std::vector<Identifier> identifiers_in(const fhir::json::Value& resource) {
   return out;
 }
 
+std::uint64_t next_instance() {
+  static std::atomic<std::uint64_t> counter{0};
+  return ++counter;
+}
+
 }  // namespace
 
 std::span<const CompiledConsent* const> ConsentIndex::Snapshot::consents_of(std::string_view patient) const {
-  auto it = by_patient.find(std::string(patient));
+  auto it = by_patient.find(patient);
   if (it == by_patient.end()) return {};
   return it->second;
 }
@@ -54,15 +59,25 @@ const std::vector<Identifier>* ConsentIndex::Snapshot::identifiers_of(std::strin
   return it == identifiers.end() ? nullptr : &it->second;
 }
 
-ConsentIndex::ConsentIndex() : snapshot_(std::make_shared<const Snapshot>()) {}
+ConsentIndex::ConsentIndex() : snapshot_(std::make_shared<const Snapshot>()), instance_(next_instance()) {}
 
 bool ConsentIndex::affects(std::string_view type) {
   return type == "Consent" || type == "Organization" || type == "Practitioner" || type == "PractitionerRole";
 }
 
 std::shared_ptr<const ConsentIndex::Snapshot> ConsentIndex::snapshot() const {
-  std::lock_guard lock(mu_);
-  return snapshot_;
+  struct Seen {
+    std::uint64_t index = 0;
+    std::shared_ptr<const Snapshot> snapshot;
+  };
+  thread_local Seen seen;
+  const std::uint64_t published = published_.load(std::memory_order_acquire);
+  if (seen.index != instance_ || !seen.snapshot || seen.snapshot->generation != published) {
+    std::lock_guard lock(mu_);
+    seen.index = instance_;
+    seen.snapshot = snapshot_;
+  }
+  return seen.snapshot;
 }
 
 fhir::Status ConsentIndex::load_all(fhir::store::Store& store, const std::vector<std::string>& organizations) {
@@ -115,8 +130,10 @@ fhir::Status ConsentIndex::rebuild(fhir::store::Store& store, ById by_id, const 
   }
   next->by_id = std::move(by_id);
   next->generation = ++generation_;
+  const std::uint64_t generation = next->generation;
   std::lock_guard lock(mu_);
   snapshot_ = std::move(next);
+  published_.store(generation, std::memory_order_release);
   return fhir::ok_status();
 }
 

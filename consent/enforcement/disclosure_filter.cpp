@@ -45,8 +45,14 @@ ResourceFacts DisclosureFilter::facts(const Row& row) const {
   f.type = std::string(row.type);
   f.id = std::string(row.id);
   f.patients = split_patients(row.patients);
-  auto it = labels_.find(std::string(row.label_key));
-  if (it == labels_.end()) it = labels_.emplace(std::string(row.label_key), decode_label_key(row.label_key)).first;
+  // Decoded label keys, kept per thread across requests (pure, and few
+  // distinct ones): a bounded cache, emptied when it grows past its size.
+  thread_local std::unordered_map<std::string, LabelSet, TextHash, std::equal_to<>> decoded;
+  auto it = decoded.find(row.label_key);
+  if (it == decoded.end()) {
+    if (decoded.size() >= 4096) decoded.clear();
+    it = decoded.emplace(std::string(row.label_key), decode_label_key(row.label_key)).first;
+  }
   f.labels = it->second;
   return f;
 }
@@ -72,17 +78,38 @@ Verdict DisclosureFilter::verdict(const Row& row, const LabelSet* extra) const {
   return v;
 }
 
+bool DisclosureFilter::any_consents(std::string_view patients) const {
+  while (!patients.empty()) {
+    const auto space = patients.find(' ');
+    const std::string_view p = patients.substr(0, space);
+    if (!p.empty() && consents_->has_consents(p)) return true;
+    if (space == std::string_view::npos) break;
+    patients.remove_prefix(space + 1);
+  }
+  return false;
+}
+
 bool DisclosureFilter::visible(const Row& row) const {
   // Consents go to the roles that keep and review them, and only to them:
   // whose consents say what is itself sensitive.
   if (row.type == "Consent") return consent_reader();
   // Unlabeled patient data (never relabeled) is withheld, not guessed at.
   if (row.label_key.empty() && !row.patients.empty()) return false;
-  const bool memoable = !consents_->any_needs_content;
-  std::string key;
+  // Without consents about its patients, a row's decision depends on its
+  // type and labels (and whether it is patient data) only: one memo entry
+  // serves every such patient. With consents, the patients are part of
+  // the key, unless some consent reads resource content (no memo then).
+  const bool consents = any_consents(row.patients);
+  const bool memoable = !consents || !consents_->any_needs_content;
+  // One buffer for every row's key: no allocation once it has grown.
+  std::string& key = key_buffer_;
   if (memoable) {
-    key.reserve(row.type.size() + row.patients.size() + row.label_key.size() + 2);
-    key.append(row.type).append(1, '\x1f').append(row.patients).append(1, '\x1f').append(row.label_key);
+    key.assign(row.type).append(1, '\x1f');
+    if (consents)
+      key.append(row.patients);
+    else
+      key.append(row.patients.empty() ? "-" : "+");
+    key.append(1, '\x1f').append(row.label_key);
     if (auto it = memo_.find(key); it != memo_.end()) {
       if (it->second.permit && it->second.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
       return it->second.permit;
@@ -91,7 +118,7 @@ bool DisclosureFilter::visible(const Row& row) const {
   Verdict v = verdict(row, nullptr);
   const Memo m{v.effect == Effect::permit, v.break_glass};
   if (m.permit && m.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
-  if (memoable) memo_.emplace(std::move(key), m);
+  if (memoable) memo_.emplace(key, m);
   return m.permit;
 }
 

@@ -51,6 +51,7 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
  private:
   std::vector<Identifier> identifiers_of(std::string_view reference) const override;
   bool consent_reader() const;
+  bool any_consents(std::string_view patients) const;
   Verdict verdict(const Row& row, const LabelSet* extra) const;
   ResourceFacts facts(const Row& row) const;
 
@@ -64,7 +65,7 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
     bool break_glass;
   };
   mutable std::unordered_map<std::string, Memo> memo_;
-  mutable std::unordered_map<std::string, LabelSet> labels_;
+  mutable std::string key_buffer_;
   mutable std::atomic<std::int64_t> break_glass_{0};
 };
 

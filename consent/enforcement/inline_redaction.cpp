@@ -82,6 +82,9 @@ void mark_redacted(Value& root) {
 
 std::optional<std::string> redact_inline(const DisclosureFilter& filter, const fhir::store::VersionRecord& rec,
                                          std::string_view json) {
+  // The labeler marks every resource with inline labels, so the others
+  // are never parsed here.
+  if (rec.label_key.find(kProcessInlineLabel) == std::string_view::npos) return std::nullopt;
   if (json.find(kInlineLabelUrl) == std::string_view::npos) return std::nullopt;
   auto doc = fhir::json::parse(json);
   if (!doc || !doc->is_object()) return std::nullopt;

@@ -1,6 +1,6 @@
 // Element-level redaction by inline security labels (HL7 DS4P
 // extension-inline-sec-label, valueCoding, on any element; the source flags
-// such resources with PROCESSINLINELABEL). An element whose inline label
+// such resources with PROCESSINLINELABEL, and so does the labeler). An element whose inline label
 // this requester is not cleared for, decided as if the whole resource
 // carried that label on top of its own, is removed from what the requester
 // receives, and the resource is marked REDACT (v3-ActCode ObligationPolicy)
@@ -15,9 +15,6 @@
 #include "consent/enforcement/disclosure_filter.hpp"
 
 namespace consent {
-
-inline constexpr std::string_view kInlineLabelUrl =
-    "http://hl7.org/fhir/uv/security-label-ds4p/StructureDefinition/extension-inline-sec-label";
 
 // The JSON the requester receives when some element must go; nullopt when
 // nothing is redacted (no inline labels, or all cleared).

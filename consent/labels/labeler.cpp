@@ -41,6 +41,9 @@ void walk(const LabelRules& rules, const Value& node, LabelSet& out) {
   std::string_view system = node.string_at("system");
   std::string_view code = node.string_at("code");
   if (!system.empty() && !code.empty()) rules.label_coding(system, code, out);
+  // An inline label (on some element): the resource says so (DS4P), and
+  // enforcement knows to look inside it.
+  if (node.string_at("url") == kInlineLabelUrl) out.add({std::string(kActCodeSystem), std::string(kProcessInlineLabel)});
   label_scored(rules, node, out);
   for (const auto& [key, child] : node.members()) {
     if (key == "meta" || (key == "text" && child.is_object())) continue;

@@ -14,6 +14,11 @@ namespace consent {
 inline constexpr std::string_view kConfidentialitySystem = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 inline constexpr std::string_view kActCodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 inline constexpr std::string_view kPrivacyLawSystem = "http://terminology.hl7.org/CodeSystem/v3-ActUSPrivacyLaw";
+// DS4P inline labels: an extension on any element, valueCoding a label of
+// that element alone; a resource holding any is marked PROCESSINLINELABEL.
+inline constexpr std::string_view kInlineLabelUrl =
+    "http://hl7.org/fhir/uv/security-label-ds4p/StructureDefinition/extension-inline-sec-label";
+inline constexpr std::string_view kProcessInlineLabel = "PROCESSINLINELABEL";
 
 struct Label {
   std::string system;

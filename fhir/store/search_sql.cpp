@@ -263,28 +263,27 @@ class Planner {
     select.add("SELECT h.type AS type, h.id AS id, h.seq AS seq");
     from.add(" FROM resource_head h JOIN resource_version v ON v.seq = h.seq");
     where.add(" WHERE h.type = ").bind(type).add(" AND v.deleted = 0");
-    if (spec_.filter) {
-      from.add(" LEFT JOIN version_label l ON l.seq = h.seq");
-      where.add(visible("h", "v", "l"));
-    }
     if (spec_.compartment_patient) where.add(compartment(type, *spec_.compartment_patient));
     if (spec_.since_ms) where.add(" AND v.last_updated_ms >= ").bind(*spec_.since_ms);
     if (spec_.query) {
       if (auto st = sort_keys(type, select, from); !st) return st.take_issue();
       where.add(criteria(type, spec_.query->criteria));
     }
+    // Last: SQLite tests the terms in this order, so the consent decision
+    // runs only for rows every criterion has already matched.
+    if (spec_.filter) where.add(visible("h", "v"));
     Frag out;
     out.add(select).add(from).add(where);
     return out;
   }
 
   // The request's RowFilter on one row (see sqlite_row_filter.hpp).
-  Frag visible(std::string_view h, std::string_view v, std::string_view l) const {
-    const std::string hs(h), vs(v), ls(l);
+  // The head row holds its version's labels and patients.
+  Frag visible(std::string_view h, std::string_view v) const {
+    const std::string hs(h), vs(v);
     Frag f;
     f.add(" AND cb_visible(").bind(spec_.filter);
-    f.add(", " + hs + ".type, " + hs + ".id, coalesce(" + ls + ".label_key, ''), coalesce(" + ls +
-          ".patients, ''), ");
+    f.add(", " + hs + ".type, " + hs + ".id, " + hs + ".label_key, " + hs + ".patients, ");
     f.add(spec_.filter->wants_content() ? vs + ".json)" : std::string("'')"));
     return f;
   }
@@ -294,9 +293,8 @@ class Planner {
   Frag visible_ids(const std::string& type, const Frag& ids) const {
     if (spec_.filter == nullptr) return ids;
     Frag f;
-    f.add("SELECT hv.id FROM resource_head hv JOIN resource_version vv ON vv.seq = hv.seq");
-    f.add(" LEFT JOIN version_label lv ON lv.seq = hv.seq WHERE hv.type = ").bind(type);
-    f.add(" AND hv.id IN (").add(ids).add(")").add(visible("hv", "vv", "lv"));
+    f.add("SELECT hv.id FROM resource_head hv JOIN resource_version vv ON vv.seq = hv.seq WHERE hv.type = ").bind(type);
+    f.add(" AND hv.id IN (").add(ids).add(")").add(visible("hv", "vv"));
     return f;
   }
 

@@ -162,8 +162,10 @@ CREATE INDEX assertion_jti_expiry ON assertion_jti (expires_ms);
 // Step 6: the security labels of each version (consent/labels), beside its
 // JSON and never in it, so labeling makes no new version; with the rules
 // version that made them (relabeling) and the version's patients, which
-// consent decisions read row by row inside search queries. A table of its
-// own keeps these short rows out of the JSON's overflow pages.
+// consent decisions read row by row inside queries. A table of its own
+// keeps these short rows out of the JSON's overflow pages (history reads
+// it); the head row repeats the current version's, so a search decides on
+// the row it reads anyway, without one more b-tree descent per candidate.
 constexpr std::string_view kVersionLabels = R"sql(
 CREATE TABLE version_label (
   seq        INTEGER PRIMARY KEY REFERENCES resource_version (seq),
@@ -171,6 +173,8 @@ CREATE TABLE version_label (
   patients   TEXT    NOT NULL,
   rules      TEXT    NOT NULL
 ) STRICT;
+ALTER TABLE resource_head ADD COLUMN label_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE resource_head ADD COLUMN patients TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr std::array kSteps{

@@ -30,10 +30,11 @@ constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::max();
 
 // CROSS JOIN fixes the loop order (SQLite never reorders it): the head's
 // primary key first, then one rowid lookup into the version log.
+// The head row holds its version's labels: no join.
 constexpr std::string_view kHeadSql =
-    "SELECT " CAREBRIDGE_VERSION_COLUMNS
+    "SELECT v.seq, v.type, v.id, v.version, v.last_updated_ms, v.deleted, v.method, v.json, h.label_key, h.patients"
     " FROM resource_head AS h CROSS JOIN resource_version AS v ON v.seq = h.seq"
-    CAREBRIDGE_LABEL_JOIN " WHERE h.type = ?1 AND h.id = ?2";
+    " WHERE h.type = ?1 AND h.id = ?2";
 
 constexpr std::string_view kVersionSql =
     "SELECT " CAREBRIDGE_VERSION_COLUMNS

@@ -9,8 +9,12 @@
 namespace fhir::store {
 namespace {
 
+// The bytes of a TEXT argument as they are. sqlite3_value_text would have
+// to NUL-terminate a value read straight from a page, which copies it
+// (through SQLite's allocator, behind its global memory mutex) on every
+// row; sqlite3_value_blob hands the stored bytes over as they are.
 std::string_view text_arg(sqlite3_value* v) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
   if (p == nullptr) return {};
   return {p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
 }

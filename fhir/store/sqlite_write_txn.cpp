@@ -21,9 +21,17 @@ constexpr std::string_view kHeadVersionSql =
 constexpr std::string_view kInsertVersionSql =
     "INSERT INTO resource_version (type, id, version, last_updated_ms, deleted, method, json)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+// The head repeats its version's labels (written just before it).
 constexpr std::string_view kUpsertHeadSql =
-    "INSERT INTO resource_head (type, id, version, seq) VALUES (?1, ?2, ?3, ?4)"
-    " ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq";
+    "INSERT INTO resource_head (type, id, version, seq, label_key, patients)"
+    " SELECT ?1, ?2, ?3, ?4, coalesce(l.label_key, ''), coalesce(l.patients, '')"
+    " FROM (SELECT 1) LEFT JOIN version_label l ON l.seq = ?4 WHERE true"
+    " ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq,"
+    " label_key = excluded.label_key, patients = excluded.patients";
+// Relabeling: the head's copy, when the version relabeled is the head.
+constexpr std::string_view kSyncHeadLabelSql =
+    "UPDATE resource_head SET label_key = l.label_key, patients = l.patients FROM version_label l"
+    " WHERE l.seq = ?1 AND resource_head.type = ?2 AND resource_head.id = ?3 AND resource_head.seq = ?1";
 // A version listing a patient twice is recorded once.
 constexpr std::string_view kInsertCompartmentSql =
     "INSERT OR IGNORE INTO version_compartment (seq, patient_id) VALUES (?1, ?2)";
@@ -39,8 +47,8 @@ constexpr std::string_view kCopyLabelSql =
     " SELECT ?1, l.label_key, l.patients, l.rules FROM resource_head h"
     " JOIN version_label l ON l.seq = h.seq WHERE h.type = ?2 AND h.id = ?3";
 constexpr std::string_view kHeadLabelSql =
-    "SELECT l.label_key FROM resource_head h JOIN resource_version v ON v.seq = h.seq"
-    " JOIN version_label l ON l.seq = h.seq WHERE h.type = ?1 AND h.id = ?2 AND v.deleted = 0";
+    "SELECT h.label_key FROM resource_head h JOIN resource_version v ON v.seq = h.seq"
+    " WHERE h.type = ?1 AND h.id = ?2 AND v.deleted = 0";
 constexpr std::string_view kSetLabelSql =
     "INSERT INTO version_label (seq, label_key, patients, rules)"
     " SELECT ?1, ?2, coalesce((SELECT group_concat(patient_id, ' ') FROM version_compartment"
@@ -210,18 +218,27 @@ Result<std::vector<VersionRecord>> SqliteWriteTxn::versions_after(std::int64_t a
   }
 }
 
-Status SqliteWriteTxn::set_labels(std::int64_t seq, std::string_view label_key, std::string_view label_rules) {
+Status SqliteWriteTxn::sync_head_labels(const VersionRecord& rec) {
+  auto stmt = conn_.prepare(kSyncHeadLabelSql);
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, rec.seq).bind(2, rec.type).bind(3, rec.id);
+  return stmt->run();
+}
+
+Status SqliteWriteTxn::set_labels(const VersionRecord& rec, std::string_view label_key, std::string_view label_rules) {
   auto stmt = conn_.prepare(kSetLabelSql);
   if (!stmt) return stmt.take_issue();
-  stmt->bind(1, seq).bind(2, label_key).bind(3, label_rules);
-  return stmt->run();
+  stmt->bind(1, rec.seq).bind(2, label_key).bind(3, label_rules);
+  if (auto st = stmt->run(); !st) return st;
+  return sync_head_labels(rec);
 }
 
 Status SqliteWriteTxn::carry_labels(const VersionRecord& deleted) {
   auto stmt = conn_.prepare(kCarryLabelSql);
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, deleted.seq).bind(2, deleted.type).bind(3, deleted.id).bind(4, deleted.version - 1);
-  return stmt->run();
+  if (auto st = stmt->run(); !st) return st;
+  return sync_head_labels(deleted);
 }
 
 Status SqliteWriteTxn::clear_index() { return fhir::store::clear_index(conn_); }

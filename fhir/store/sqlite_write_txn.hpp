@@ -34,7 +34,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::vector<SearchHit>> search(const SearchSpec& spec) override;
   Result<std::string> head_label_key(std::string_view type, std::string_view id) override;
   Result<std::vector<VersionRecord>> versions_after(std::int64_t after, int limit) override;
-  Status set_labels(std::int64_t seq, std::string_view label_key, std::string_view label_rules) override;
+  Status set_labels(const VersionRecord& rec, std::string_view label_key, std::string_view label_rules) override;
   Status carry_labels(const VersionRecord& deleted) override;
   Status clear_index() override;
   Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) override;
@@ -48,6 +48,7 @@ class SqliteWriteTxn final : public WriteTxn {
 
  private:
   Status insert(const NewVersion& v, std::int64_t& seq);
+  Status sync_head_labels(const VersionRecord& rec);
 
   Connection& conn_;
   const Clock& clock_;

@@ -169,7 +169,7 @@ class WriteTxn {
   // (json filled); a live version's new labels; and a delete's, which are
   // those of the version it deleted.
   virtual Result<std::vector<VersionRecord>> versions_after(std::int64_t after, int limit) = 0;
-  virtual Status set_labels(std::int64_t seq, std::string_view label_key, std::string_view label_rules) = 0;
+  virtual Status set_labels(const VersionRecord& rec, std::string_view label_key, std::string_view label_rules) = 0;
   virtual Status carry_labels(const VersionRecord& deleted) = 0;
   // Reindexing: empty the search index, or add one resource's rows.
   virtual Status clear_index() = 0;

@@ -64,7 +64,7 @@ fhir::store::WriteUnit relabel_unit(const WriteContext& ctx) {
         sources.part2_program = had_part2(rec.label_key);
         sources.propagated = &*propagated;
         auto labels = consent::label_resource(*ctx.labels, r->root(), sources);
-        if (auto st = tx.set_labels(rec.seq, consent::encode_label_key(labels), ctx.labels->version()); !st)
+        if (auto st = tx.set_labels(rec, consent::encode_label_key(labels), ctx.labels->version()); !st)
           return st;
       }
     }

@@ -64,5 +64,18 @@ TEST_F(InlineRedactionTest, PaymentGetsThePatientWithoutItOnEveryPath) {
   EXPECT_EQ(whole.header("etag"), "W/\"1\"");
 }
 
+TEST_F(InlineRedactionTest, TheLabelerMarksAResourceWithInlineLabelsEvenWhenTheSourceDidNot) {
+  const std::string unmarked = R"({"resourceType":"Patient","id":"p9","identifier":[
+    {"system":"http://hl7.org/fhir/sid/us-ssn","value":"999-88-7777","extension":[{
+      "url":"http://hl7.org/fhir/uv/security-label-ds4p/StructureDefinition/extension-inline-sec-label",
+      "valueCoding":{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}}]},
+    {"system":"urn:example:mrn","value":"MRN-9"}]})";
+  ASSERT_EQ(client().put("Patient/p9", unmarked).status, 201);
+  EXPECT_NE(client().get("Patient/p9").body.find(R"("code":"PROCESSINLINELABEL")"), std::string::npos);
+  auto paid = payment_->get("Patient/p9").body;
+  EXPECT_EQ(paid.find("999-88-7777"), std::string::npos) << paid;
+  EXPECT_NE(paid.find("MRN-9"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace carebridge::test
