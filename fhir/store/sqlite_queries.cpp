@@ -230,6 +230,20 @@ Result<std::vector<VersionRecord>> query_heads_after(Connection& conn, std::stri
   }
 }
 
+Result<std::vector<VersionRecord>> query_versions_after(Connection& conn, std::int64_t after, int limit) {
+  auto stmt = conn.prepare("SELECT " CAREBRIDGE_VERSION_COLUMNS " FROM resource_version AS v" CAREBRIDGE_LABEL_JOIN
+                           " WHERE v.seq > ?1 ORDER BY v.seq LIMIT ?2");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, after).bind(2, std::int64_t{limit});
+  std::vector<VersionRecord> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.take_issue();
+    if (!*row) return out;
+    out.push_back(read_record(*stmt));
+  }
+}
+
 Result<std::vector<VersionRecord>> query_changes_since(Connection& conn, std::int64_t seq, int limit) {
   auto stmt = conn.prepare(
       "SELECT seq, type, id, version, deleted FROM resource_version WHERE seq > ?1"

@@ -25,6 +25,8 @@ Result<HistoryPage> query_history(Connection& conn, const HistoryQuery& q);
 // The highest seq stored (0 for an empty store).
 Result<std::int64_t> query_last_seq(Connection& conn);
 // Current versions in (type, id) order after the given key, for reindexing.
+// Every version with seq > after, oldest first, labels included (relabeling).
+Result<std::vector<VersionRecord>> query_versions_after(Connection& conn, std::int64_t after, int limit);
 Result<std::vector<VersionRecord>> query_heads_after(Connection& conn, std::string_view type, std::string_view id,
                                                      int limit);
 Result<std::vector<VersionRecord>> query_changes_since(Connection& conn, std::int64_t seq, int limit);

@@ -54,10 +54,6 @@ constexpr std::string_view kSetLabelSql =
     " SELECT ?1, ?2, coalesce((SELECT group_concat(patient_id, ' ') FROM version_compartment"
     " WHERE seq = ?1), ''), ?3"
     " ON CONFLICT (seq) DO UPDATE SET label_key = excluded.label_key, rules = excluded.rules";
-constexpr std::string_view kVersionsAfterSql =
-    "SELECT v.seq, v.type, v.id, v.version, v.last_updated_ms, v.deleted, v.method, v.json,"
-    " coalesce(l.label_key, '') FROM resource_version v LEFT JOIN version_label l ON l.seq = v.seq"
-    " WHERE v.seq > ?1 ORDER BY v.seq LIMIT ?2";
 // Relabeling a delete: the labels of the version before it.
 constexpr std::string_view kCarryLabelSql =
     "INSERT INTO version_label (seq, label_key, patients, rules)"
@@ -196,26 +192,7 @@ Result<std::string> SqliteWriteTxn::head_label_key(std::string_view type, std::s
 }
 
 Result<std::vector<VersionRecord>> SqliteWriteTxn::versions_after(std::int64_t after, int limit) {
-  auto stmt = conn_.prepare(kVersionsAfterSql);
-  if (!stmt) return stmt.take_issue();
-  stmt->bind(1, after).bind(2, std::int64_t{limit});
-  std::vector<VersionRecord> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.take_issue();
-    if (!*row) return out;
-    VersionRecord r;
-    r.seq = stmt->int64(0);
-    r.type = stmt->text(1);
-    r.id = stmt->text(2);
-    r.version = stmt->int64(3);
-    r.last_updated_ms = stmt->int64(4);
-    r.deleted = stmt->int64(5) != 0;
-    r.method = stmt->text(6);
-    r.json = stmt->text(7);
-    r.label_key = stmt->text(8);
-    out.push_back(std::move(r));
-  }
+  return query_versions_after(conn_, after, limit);
 }
 
 Status SqliteWriteTxn::sync_head_labels(const VersionRecord& rec) {
