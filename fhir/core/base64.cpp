@@ -49,9 +49,11 @@ std::optional<std::string> base64_decode(std::string_view s) {
   return out;
 }
 
-std::string base64url_encode(std::string_view bytes) {
+namespace {
+
+std::string encode_with(std::string_view bytes, const char* alphabet, bool pad) {
   std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
+  out.reserve((bytes.size() + 2) / 3 * 4);
   unsigned buffer = 0;
   int bits = 0;
   for (char c : bytes) {
@@ -59,11 +61,23 @@ std::string base64url_encode(std::string_view bytes) {
     bits += 8;
     while (bits >= 6) {
       bits -= 6;
-      out += kUrlAlphabet[(buffer >> bits) & 0x3F];
+      out += alphabet[(buffer >> bits) & 0x3F];
     }
   }
-  if (bits > 0) out += kUrlAlphabet[(buffer << (6 - bits)) & 0x3F];
+  if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 0x3F];
+  if (pad)
+    while (out.size() % 4 != 0) out += '=';
   return out;
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view bytes) {
+  return encode_with(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
+}
+
+std::string base64url_encode(std::string_view bytes) {
+  return encode_with(bytes, kUrlAlphabet, false);
 }
 
 std::optional<std::string> base64url_decode(std::string_view s) {

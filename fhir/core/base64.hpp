@@ -12,6 +12,10 @@ namespace fhir {
 // nullopt when s is not valid base64 (whitespace is ignored).
 std::optional<std::string> base64_decode(std::string_view s);
 
+// Standard base64 with padding (RFC 4648 §4): base64Binary elements such
+// as AuditEvent.entity.query.
+std::string base64_encode(std::string_view bytes);
+
 // base64url without padding (RFC 7515 §2).
 std::string base64url_encode(std::string_view bytes);
 // Strict, because a token's text is what gets signed: only the url-safe

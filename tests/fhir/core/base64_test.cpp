@@ -21,6 +21,16 @@ TEST(Base64Test, DecodesTheRfc4648Vectors) {
   }
 }
 
+TEST(Base64Test, EncodesTheRfc4648VectorsWithPadding) {
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+  };
+  for (const auto& [in, out] : vectors) EXPECT_EQ(base64_encode(in), out) << in;
+  // The standard alphabet, not the url-safe one.
+  EXPECT_EQ(base64_encode("\xfb\xff\xbf"), "+/+/");
+}
+
 TEST(Base64Test, DecodesEveryByteValue) {
   auto d = base64_decode("AP8Afw==");
   ASSERT_TRUE(d.has_value());

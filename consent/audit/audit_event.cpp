@@ -1,0 +1,167 @@
+#include "consent/audit/audit_event.hpp"
+
+#include <string_view>
+
+#include "fhir/core/base64.hpp"
+#include "fhir/core/instant.hpp"
+#include "fhir/json/value.hpp"
+#include "fhir/json/write.hpp"
+
+namespace consent {
+namespace {
+
+using fhir::json::Value;
+
+constexpr std::string_view kAuditEventType = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+constexpr std::string_view kInteraction = "http://hl7.org/fhir/restful-interaction";
+constexpr std::string_view kLifecycle = "http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle";
+constexpr std::string_view kDicom = "http://dicom.nema.org/resources/ontology/DCM";
+constexpr std::string_view kParticipation = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+constexpr std::string_view kActReason = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+constexpr std::string_view kEntityType = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+constexpr std::string_view kEntityRole = "http://terminology.hl7.org/CodeSystem/object-role";
+constexpr std::string_view kSourceType = "http://terminology.hl7.org/CodeSystem/security-source-type";
+
+Value str(std::string_view s) { return Value::make_string(std::string(s)); }
+
+Value coding(std::string_view system, std::string_view code) {
+  Value c = Value::make_object();
+  c.set("system", str(system));
+  c.set("code", str(code));
+  return c;
+}
+
+Value concept_of(std::string_view system, std::string_view code) {
+  Value cc = Value::make_object();
+  Value codings = Value::make_array();
+  codings.push_back(coding(system, code));
+  cc.set("coding", std::move(codings));
+  return cc;
+}
+
+Value reference(std::string_view ref) {
+  Value r = Value::make_object();
+  r.set("reference", str(ref));
+  return r;
+}
+
+// R(ead), C(reate), U(pdate), D(elete), E(xecute): AuditEvent.action.
+std::string_view action_of(std::string_view interaction) {
+  if (interaction == "create") return "C";
+  if (interaction == "update" || interaction == "patch") return "U";
+  if (interaction == "delete") return "D";
+  if (interaction == "transaction" || interaction == "batch" || interaction == "operation") return "E";
+  return "R";
+}
+
+Value agent(std::string_view type_system, std::string_view type_code, Value who, bool requestor) {
+  Value a = Value::make_object();
+  a.set("type", concept_of(type_system, type_code));
+  a.set("who", std::move(who));
+  a.set("requestor", Value::make_bool(requestor));
+  return a;
+}
+
+Value client_who(const AuditDescription& d) {
+  Value who = Value::make_object();
+  Value id = Value::make_object();
+  id.set("system", str("urn:carebridge:client"));
+  id.set("value", str(d.client_id));
+  who.set("identifier", std::move(id));
+  return who;
+}
+
+Value entity(std::string_view what, std::string_view type_code, std::string_view role_code) {
+  Value e = Value::make_object();
+  e.set("what", reference(what));
+  e.set("type", coding(kEntityType, type_code));
+  e.set("role", coding(kEntityRole, role_code));
+  return e;
+}
+
+void add_agents(Value& ev, const AuditDescription& d) {
+  Value agents = Value::make_array();
+  // The client system, for its Organization (DICOM/BALP: Source Role ID).
+  // Without an acting user, the client system itself is the requestor.
+  agents.push_back(agent(kDicom, "110153", client_who(d), d.user_id.empty()));
+  Value org = agent(kParticipation, "IRCP", reference(d.organization), false);
+  if (!d.role.empty()) org.set("altId", str(d.role));
+  agents.push_back(std::move(org));
+  if (!d.user_id.empty()) {
+    Value who = Value::make_object();
+    Value id = Value::make_object();
+    id.set("value", str(d.user_id));
+    who.set("identifier", std::move(id));
+    if (!d.user_name.empty()) who.set("display", str(d.user_name));
+    agents.push_back(agent(kParticipation, "IRCP", std::move(who), true));
+  }
+  Value server = Value::make_object();
+  server.set("display", str(d.gateway));
+  agents.push_back(agent(kDicom, "110152", std::move(server), false));
+  if (!d.purpose.empty()) {
+    Value pou = Value::make_array();
+    pou.push_back(concept_of(kActReason, d.purpose));
+    for (auto& a : agents.items())
+      if (a.find("requestor")->as_bool()) a.set("purposeOfUse", pou);
+  }
+  ev.set("agent", std::move(agents));
+}
+
+void add_entities(Value& ev, const AuditDescription& d) {
+  Value entities = Value::make_array();
+  for (const auto& p : d.patients) entities.push_back(entity("Patient/" + p, "1", "1"));
+  for (const auto& e : d.entities) {
+    Value x = entity(e.reference, "2", "4");
+    if (!e.basis.empty()) {
+      Value detail = Value::make_object();
+      detail.set("type", str("basis"));
+      detail.set("valueString", str(e.basis));
+      Value details = Value::make_array();
+      details.push_back(std::move(detail));
+      x.set("detail", std::move(details));
+    }
+    entities.push_back(std::move(x));
+  }
+  if (!d.query.empty()) {
+    Value q = Value::make_object();
+    q.set("type", coding(kEntityType, "2"));
+    q.set("role", coding(kEntityRole, "24"));  // Query
+    q.set("query", str(fhir::base64_encode(d.query)));
+    entities.push_back(std::move(q));
+  }
+  if (!entities.items().empty()) ev.set("entity", std::move(entities));
+}
+
+}  // namespace
+
+std::string audit_event_json(const AuditDescription& d) {
+  Value ev = Value::make_object();
+  ev.set("resourceType", str("AuditEvent"));
+  ev.set("type", coding(kAuditEventType, "rest"));
+  Value subtypes = Value::make_array();
+  subtypes.push_back(coding(kInteraction, d.interaction));
+  if (d.disclosure) subtypes.push_back(coding(kLifecycle, "disclose"));
+  ev.set("subtype", std::move(subtypes));
+  ev.set("action", str(action_of(d.interaction)));
+  ev.set("recorded", str(fhir::format_instant(d.recorded_ms)));
+  ev.set("outcome", str(std::to_string(d.outcome)));
+  if (!d.outcome_text.empty()) ev.set("outcomeDesc", str(d.outcome_text));
+  Value purposes = Value::make_array();
+  if (!d.purpose.empty()) purposes.push_back(concept_of(kActReason, d.purpose));
+  // Disclosed only under the emergency rule (42 CFR 2.51): said as a purpose too.
+  if (d.break_glass) purposes.push_back(concept_of(kActReason, "BTG"));
+  if (!purposes.items().empty()) ev.set("purposeOfEvent", std::move(purposes));
+  add_agents(ev, d);
+  Value source = Value::make_object();
+  Value observer = Value::make_object();
+  observer.set("display", str(d.gateway));
+  source.set("observer", std::move(observer));
+  Value source_types = Value::make_array();
+  source_types.push_back(coding(kSourceType, "4"));  // Application Server
+  source.set("type", std::move(source_types));
+  ev.set("source", std::move(source));
+  add_entities(ev, d);
+  return fhir::json::write(ev);
+}
+
+}  // namespace consent

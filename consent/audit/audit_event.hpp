@@ -1,0 +1,55 @@
+// The AuditEvent the gateway records for one request, following IHE Basic
+// Audit Log Patterns (BALP): type `rest` with the FHIR interaction as
+// subtype (read, vread, search-type, history-instance, create, ...), the
+// client as Source Role ID and the gateway as Destination Role ID (the
+// BALP/DICOM convention), the acting user as requestor, purpose of use,
+// one Patient entity per patient concerned (the patient-specific
+// variants), one entity per resource version disclosed or written (each
+// with the consent or policy rule that allowed it), and the query. A
+// disclosure of patient data to a recipient outside its source also
+// carries the ISO 21089 `disclose` subtype (the BALP privacy-disclosure
+// pattern), which the accounting of disclosures selects. A denial names
+// what was asked and the decision's basis, with outcome 4.
+//
+// Pure: a description in, compact JSON out. No token ever goes in.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace consent {
+
+struct AuditedEntity {
+  std::string reference;  // "Type/id/_history/v" (or "Type/id" for what was asked and withheld)
+  std::string basis;      // what allowed (or withheld) it: "Consent/x/_history/1 provision" or "policy:<rule>"
+};
+
+struct AuditDescription {
+  // FHIR restful-interaction code: read, vread, search-type,
+  // search-system, history-instance, history-type, history-system,
+  // create, update, patch, delete, transaction, batch, operation.
+  std::string interaction;
+  std::int64_t recorded_ms = 0;
+  // Who asked (from the access token).
+  std::string client_id;
+  std::string organization;  // "Organization/ID"
+  std::string user_id;       // acting user, "" for none
+  std::string user_name;
+  std::string role;
+  std::string purpose;  // v3-ActReason code
+  std::string query;    // the request's path and query string, as asked
+  // 0 success; 4 minor failure (a denial: something withheld that was asked
+  // by name); 8 serious failure.
+  int outcome = 0;
+  std::string outcome_text;
+  std::vector<std::string> patients;  // Patient ids concerned
+  std::vector<AuditedEntity> entities;
+  bool disclosure = false;   // patient data went to a recipient outside its source
+  bool break_glass = false;  // allowed only by the emergency rule (42 CFR 2.51)
+  std::string gateway;       // the gateway's identity (its base URL or urn)
+};
+
+std::string audit_event_json(const AuditDescription& d);
+
+}  // namespace consent
