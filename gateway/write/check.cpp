@@ -27,6 +27,13 @@ fhir::Status check_identity(const fhir::Resource& r, std::string_view expected_t
   return fhir::ok_status();
 }
 
+fhir::Status check_writable_type(std::string_view type) {
+  if (type == "AuditEvent")
+    return fhir::make_issue(fhir::err::kMethodNotAllowed,
+                            "AuditEvent is the gateway's own audit trail: it cannot be written through the API");
+  return fhir::ok_status();
+}
+
 fhir::Status validate_resource(const fhir::Resource& r, const WriteContext& ctx) {
   for (auto& issue : profiles::validate(*ctx.types, r.root()))
     if (issue.severity == fhir::Severity::error || issue.severity == fhir::Severity::fatal)

@@ -14,6 +14,10 @@ namespace gateway {
 fhir::Status check_identity(const fhir::Resource& r, std::string_view expected_type,
                             std::string_view url_id, bool id_required);
 
+// AuditEvent is the gateway's own trail (issue: audit): no client creates,
+// changes or deletes one; 405 for any write of that type.
+fhir::Status check_writable_type(std::string_view type);
+
 // The resource conforms to the R4 definition of its type (profiles/).
 fhir::Status validate_resource(const fhir::Resource& r, const WriteContext& ctx);
 

@@ -106,6 +106,7 @@ fhir::Result<PlannedEntry> plan_entry(std::size_t index, Value& entry, const Wri
     }
     return e;
   }
+  if (auto st = check_writable_type(e.type); !st) return st.take_issue();
   if (method == "DELETE") {
     e.method = EntryMethod::remove;
     e.criteria = url->query;
@@ -189,6 +190,7 @@ fhir::Result<WritePlan> plan_rest_write(const RestWrite& w, const WriteContext& 
   e.type = w.type;
   e.id = w.id;
   e.criteria = w.method == EntryMethod::post ? std::string(w.if_none_exist) : w.criteria;
+  if (auto st = check_writable_type(w.type); !st) return st.take_issue();
   auto if_match = parse_if_match(w.if_match);
   if (!if_match) return if_match.take_issue();
   e.if_match = *if_match;
