@@ -134,6 +134,22 @@ void add_entities(Value& ev, const AuditDescription& d) {
 
 }  // namespace
 
+AuditEntry audit_entry(const AuditDescription& d) {
+  AuditEntry e;
+  e.json = audit_event_json(d);
+  e.recorded_ms = d.recorded_ms;
+  e.type = "rest";
+  e.subtypes.push_back(d.interaction);
+  if (d.disclosure) e.subtypes.emplace_back("disclose");
+  e.outcome = std::to_string(d.outcome);
+  e.agent = d.client_id;
+  e.organization = d.organization;
+  e.purpose = d.purpose;
+  e.patients = d.patients;
+  for (const auto& x : d.entities) e.entities.push_back(x.reference);
+  return e;
+}
+
 std::string audit_event_json(const AuditDescription& d) {
   Value ev = Value::make_object();
   ev.set("resourceType", str("AuditEvent"));

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "consent/audit/audit_entry.hpp"
+
 namespace consent {
 
 struct AuditedEntity {
@@ -51,5 +53,9 @@ struct AuditDescription {
 };
 
 std::string audit_event_json(const AuditDescription& d);
+
+// The log record of d: its AuditEvent JSON and, from the same description,
+// the values GET /AuditEvent searches on (audit_entry.hpp).
+AuditEntry audit_entry(const AuditDescription& d);
 
 }  // namespace consent

@@ -12,5 +12,6 @@ int import_command(const std::vector<std::string>& args);
 int client_command(const std::vector<std::string>& args);
 int token_command(const std::vector<std::string>& args);
 int relabel_command(const std::vector<std::string>& args);
+int audit_command(const std::vector<std::string>& args);
 
 }  // namespace gateway

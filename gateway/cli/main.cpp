@@ -5,6 +5,8 @@
 //   carebridge client add --db PATH --id ID --role ROLE --organization Organization/ID
 //                         [--scopes "..."] [--jwks FILE] [--part2-program]
 //   carebridge token --db PATH [--config FILE] --client ID --purpose CODE [--scope S] [--user ID]
+//   carebridge audit verify [--db PATH] [--audit-db FILE] [--audit-key-file FILE]
+//   carebridge audit export [--db PATH] [--audit-db FILE] [--audit-key-file FILE] --out FILE
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -37,6 +39,13 @@ void print_help() {
       "  carebridge relabel --db PATH [--config FILE]\n"
       "      Recompute every stored version's security labels under the rule\n"
       "      tables in force (after a rules change); no new versions.\n"
+      "  carebridge audit verify [--db PATH] [--audit-db FILE] [--audit-key-file FILE]\n"
+      "      Check the audit log's hash chain, search index and signed checkpoints;\n"
+      "      prints one line, exit 1 naming the first tampered seq and how. The log\n"
+      "      defaults to PATH.audit.db, its key to the log's name + .key.pem (an\n"
+      "      archive verifies alone against the public key stored in it).\n"
+      "  carebridge audit export [--db PATH] [--audit-db FILE] [--audit-key-file FILE] --out FILE\n"
+      "      Sign the log's tail and write a verifiable archive of it to FILE.\n"
       "  carebridge --help\n\n"
       "Settings (flags over CAREBRIDGE_* environment over the config file):\n%s",
       CAREBRIDGE_VERSION, gateway::settings_help().c_str());
@@ -63,6 +72,7 @@ int main(int argc, char** argv) {
   if (command == "client") return gateway::client_command(args);
   if (command == "token") return gateway::token_command(args);
   if (command == "relabel") return gateway::relabel_command(args);
+  if (command == "audit") return gateway::audit_command(args);
   std::fprintf(stderr, "carebridge: unknown command '%s' (try --help)\n", command.c_str());
   return 2;
 }

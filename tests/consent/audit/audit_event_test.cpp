@@ -125,5 +125,19 @@ TEST(AuditEventTest, WritesAreCreateUpdateDelete) {
   }
 }
 
+TEST(AuditEventTest, TheLogRecordsSearchValuesAreTheEventsOwn) {
+  AuditDescription d = partner_search();
+  AuditEntry e = audit_entry(d);
+  EXPECT_EQ(e.json, audit_event_json(d));
+  EXPECT_EQ(e.recorded_ms, d.recorded_ms);
+  EXPECT_EQ(e.subtypes, (std::vector<std::string>{"search-type", "disclose"}));
+  EXPECT_EQ(e.outcome, "0");
+  EXPECT_EQ(e.agent, "harbor-clinic");
+  EXPECT_EQ(e.organization, "Organization/demo-harbor");
+  EXPECT_EQ(e.purpose, "TREAT");
+  EXPECT_EQ(e.patients, std::vector<std::string>{"p1"});
+  EXPECT_EQ(e.entities, (std::vector<std::string>{"Condition/c1/_history/2", "Condition/c2/_history/1"}));
+}
+
 }  // namespace
 }  // namespace consent

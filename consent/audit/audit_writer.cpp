@@ -1,0 +1,195 @@
+#include "consent/audit/audit_writer.hpp"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "fhir/core/errors.hpp"
+#include "fhir/store/sqlite_connection.hpp"
+#include "fhir/store/sqlite_transaction.hpp"
+
+namespace consent {
+namespace {
+
+using fhir::store::Transaction;
+
+// Whatever went wrong underneath (logged there, without data), callers
+// see one answer: the trail cannot be written, so nothing is disclosed.
+fhir::Issue unavailable() {
+  return fhir::make_issue(fhir::err::kUnavailable, "The audit log cannot be written; retry later");
+}
+
+}  // namespace
+
+AuditWriter::AuditWriter(std::unique_ptr<fhir::store::Connection> conn, AuditKey key, const fhir::Clock& clock,
+                         std::int64_t checkpoint_every, int max_group)
+    : conn_(std::move(conn)),
+      key_(std::move(key)),
+      clock_(clock),
+      checkpoint_every_(std::max<std::int64_t>(checkpoint_every, 1)),
+      max_group_(static_cast<std::size_t>(std::max(max_group, 1))),
+      thread_([this] { run(); }) {}
+
+AuditWriter::~AuditWriter() {
+  close();
+  close_connection();
+}
+
+void AuditWriter::submit(AuditEntry entry, AuditDone done) {
+  // Checked here, on the caller's thread: one bad entry must not fail the
+  // group it would have joined.
+  auto fields = audit_fields(entry);
+  if (!fields) {
+    if (done) done(fields.take_issue());
+    return;
+  }
+  Pending p{entry.recorded_ms, std::move(entry.json), fields_text(*fields), std::move(*fields), std::move(done)};
+  {
+    std::lock_guard lock(mu_);
+    if (!closing_) {
+      queue_.push_back(std::move(p));
+      queued_.notify_one();
+      return;
+    }
+  }
+  if (p.done) p.done(fhir::make_issue(fhir::err::kUnavailable, "The audit log is closed"));
+}
+
+void AuditWriter::close() {
+  std::call_once(closed_, [this] {
+    {
+      std::lock_guard lock(mu_);
+      closing_ = true;
+      queued_.notify_one();
+    }
+    thread_.join();
+  });
+}
+
+void AuditWriter::close_connection() { conn_.reset(); }
+
+void AuditWriter::run() {
+  pthread_setname_np(pthread_self(), "cb-audit");
+  std::vector<Pending> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      queued_.wait(lock, [this] { return !queue_.empty() || closing_; });
+      if (queue_.empty()) break;  // closing, and drained
+      const std::size_t n = std::min(queue_.size(), max_group_);
+      for (std::size_t i = 0; i < n; ++i) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_group(group);
+    group.clear();
+  }
+  checkpoint_on_close();
+}
+
+// The tail is read under the write lock at every group, not kept in
+// memory: another process (carebridge import, audit export) may have
+// appended or checkpointed since, and a failed group leaves nothing behind.
+fhir::Result<AuditWriter::Tail> AuditWriter::read_tail() {
+  Tail t;
+  {
+    auto stmt = conn_->prepare("SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1");
+    if (!stmt) return stmt.take_issue();
+    auto row = stmt->step();
+    if (!row) return row.take_issue();
+    if (*row) {
+      t.seq = stmt->int64(0);
+      auto hash = digest_from_hex(stmt->text(1));
+      if (!hash) {
+        std::fprintf(stderr, "carebridge audit: the last record's hash is not a SHA-256 digest\n");
+        return unavailable();
+      }
+      t.hash = *hash;
+    }
+  }
+  auto stmt = conn_->prepare("SELECT coalesce(max(seq), 0) FROM audit_checkpoint");
+  if (!stmt) return stmt.take_issue();
+  auto row = stmt->step();
+  if (!row) return row.take_issue();
+  if (*row) t.checkpoint_seq = stmt->int64(0);
+  return t;
+}
+
+fhir::Status AuditWriter::append_one(Pending& p, Tail& tail) {
+  const std::int64_t seq = tail.seq + 1;
+  const AuditDigest hash = chain_hash(tail.hash, CanonicalRecord{seq, p.recorded_ms, p.json, p.fields});
+  const std::string prev_hex = to_hex(tail.hash);
+  const std::string hash_hex = to_hex(hash);
+  {
+    auto stmt = conn_->prepare(
+        "INSERT INTO audit_record (seq, recorded_ms, json, fields, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)");
+    if (!stmt) return stmt.take_issue();
+    stmt->bind(1, seq).bind(2, p.recorded_ms).bind(3, std::string_view(p.json));
+    stmt->bind(4, std::string_view(p.fields)).bind(5, std::string_view(prev_hex));
+    stmt->bind(6, std::string_view(hash_hex));
+    if (auto st = stmt->run(); !st) return st;
+  }
+  for (const AuditField& f : p.index) {
+    if (!is_indexed_kind(f.kind)) continue;
+    auto stmt = conn_->prepare("INSERT INTO audit_index (kind, value, seq) VALUES (?, ?, ?)");
+    if (!stmt) return stmt.take_issue();
+    stmt->bind(1, std::string_view(f.kind)).bind(2, std::string_view(f.value)).bind(3, seq);
+    if (auto st = stmt->run(); !st) return st;
+  }
+  tail.seq = seq;
+  tail.hash = hash;
+  if (seq % checkpoint_every_ == 0) return write_checkpoint(tail);
+  return fhir::ok_status();
+}
+
+fhir::Status AuditWriter::write_checkpoint(const Tail& tail) {
+  const std::int64_t now = clock_.now_ms();
+  auto signature = key_.sign(checkpoint_message(tail.seq, now, tail.hash));
+  if (!signature) return signature.take_issue();
+  const std::string hash_hex = to_hex(tail.hash);
+  const std::string sig_hex = to_hex(*signature);
+  auto stmt = conn_->prepare(
+      "INSERT INTO audit_checkpoint (seq, hash, recorded_ms, key_id, signature) VALUES (?, ?, ?, ?, ?)");
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, tail.seq).bind(2, std::string_view(hash_hex)).bind(3, now);
+  stmt->bind(4, std::string_view(key_.fingerprint())).bind(5, std::string_view(sig_hex));
+  return stmt->run();
+}
+
+void AuditWriter::commit_group(std::vector<Pending>& group) {
+  auto fail_all = [&group] {
+    for (Pending& p : group)
+      if (p.done) p.done(unavailable());
+  };
+  // IMMEDIATE: the write lock up front, waiting out another process.
+  auto txn = Transaction::begin(*conn_, Transaction::Kind::immediate);
+  if (!txn) return fail_all();
+  auto tail = read_tail();
+  if (!tail) return fail_all();
+  const std::int64_t first = tail->seq + 1;
+  for (Pending& p : group)
+    if (auto st = append_one(p, *tail); !st) return fail_all();  // the transaction rolls back
+  if (auto st = txn->commit(); !st) return fail_all();
+  appended_.fetch_add(static_cast<std::int64_t>(group.size()), std::memory_order_relaxed);
+  commits_.fetch_add(1, std::memory_order_relaxed);
+  // Only now is each seq final: the group is durable (synchronous=FULL).
+  for (std::size_t i = 0; i < group.size(); ++i)
+    if (group[i].done) group[i].done(first + static_cast<std::int64_t>(i));
+}
+
+// Signs the tail, so a log closed cleanly has every record under a
+// signature (a cut-off tail after the last checkpoint could not be seen).
+void AuditWriter::checkpoint_on_close() {
+  auto txn = Transaction::begin(*conn_, Transaction::Kind::immediate);
+  if (!txn) return;
+  auto tail = read_tail();
+  if (!tail || tail->seq == 0 || tail->seq <= tail->checkpoint_seq) return;
+  if (auto st = write_checkpoint(*tail); !st) return;
+  if (auto st = txn->commit(); !st)
+    std::fprintf(stderr, "carebridge audit: the closing checkpoint could not be written\n");
+}
+
+}  // namespace consent
