@@ -133,6 +133,18 @@ bool DisclosureFilter::may_receive_with(const fhir::store::VersionRecord& rec, c
   return verdict(row, &extra).effect == Effect::permit;
 }
 
+std::string DisclosureFilter::basis(const fhir::store::VersionRecord& rec) const {
+  if (rec.type == "Consent") return "policy:consent-readers";
+  Row row{rec.type, rec.id, rec.label_key, rec.patients, rec.json};
+  const Verdict v = verdict(row, nullptr);
+  if (v.consent != nullptr) {
+    std::string out = consent_label(*v.consent);
+    if (v.provision != nullptr) out += " " + v.provision->path;
+    return out;
+  }
+  return v.rule != nullptr ? "policy:" + v.rule->id : std::string("policy:none");
+}
+
 Decision DisclosureFilter::explain(const fhir::store::VersionRecord& rec) const {
   Row row{rec.type, rec.id, rec.label_key, rec.patients, rec.json};
   if (rec.type == "Consent") {

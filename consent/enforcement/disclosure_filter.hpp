@@ -38,6 +38,9 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
   // Whether it may receive a part of rec that carries `extra` labels of its
   // own (inline labels: consent/enforcement/inline_redaction.hpp).
   bool may_receive_with(const fhir::store::VersionRecord& rec, const LabelSet& extra) const;
+  // What decides rec for this requester, for the audit trail: "Consent/ID/
+  // _history/V <provision path>" or "policy:<rule id>" (no explanation).
+  std::string basis(const fhir::store::VersionRecord& rec) const;
   // The full decision with its explanation ($consent-decision).
   Decision explain(const fhir::store::VersionRecord& rec) const;
 

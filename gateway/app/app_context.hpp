@@ -24,6 +24,7 @@ class PurposeOfUseCodes;
 class TokenCache;
 }
 namespace consent {
+class AuditLog;
 class ConsentIndex;
 class DecisionEngine;
 class LabelRules;
@@ -68,6 +69,7 @@ struct AppContext {
   std::shared_ptr<const fhir::terminology::CodeSystem> act_code;
   std::shared_ptr<const consent::DecisionEngine> consent_engine;
   consent::ConsentIndex* consents = nullptr;
+  consent::AuditLog* audit = nullptr;  // the tamper-evident trail of every disclosure and denial
   consent::TypeVisibility type_visibility;
   WriteContext write;  // what the write pipeline needs, pointing into this context
   std::string capability_statement;  // generated from the route table at start-up

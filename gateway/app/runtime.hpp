@@ -46,6 +46,7 @@ class Runtime {
   std::unique_ptr<auth::ClientRegistry> clients_;
   std::unique_ptr<auth::TokenCache> tokens_;
   std::unique_ptr<consent::ConsentIndex> consents_;
+  std::unique_ptr<consent::AuditLog> audit_;
   std::unique_ptr<ChangeFollower> follower_;
   AppContext app_;
 };

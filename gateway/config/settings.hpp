@@ -25,6 +25,10 @@ struct ConfiguredClient {
 struct Settings {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 binds a free one
   std::string db_path;                    // the SQLite store file
+  // The audit trail's own SQLite file and its Ed25519 checkpoint key;
+  // empty: <db>.audit.db and <audit db>.key.pem (generated, 0600).
+  std::string audit_db;
+  std::string audit_key_file;
   std::string base_url;      // public base URL; empty: http://<bound address>
   std::string share_dir;     // spec definitions and code tables; empty: beside the binary
   // PKCS#8 PEM key the gateway signs access tokens with; empty: generated

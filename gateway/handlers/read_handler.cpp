@@ -5,6 +5,8 @@
 #include "fhir/store/store.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "consent/decision/decision_engine.hpp"
+#include "gateway/audit/audit_trail.hpp"
 #include "gateway/disclosure/present.hpp"
 #include "gateway/disclosure/request_filter.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -68,21 +70,46 @@ bool withheld(Exchange& x, const AppContext& app, const fhir::store::VersionReco
 constexpr const char* kNoResource = "No resource with this id";
 constexpr const char* kNoVersion = "No such version of this resource";
 
+// The read's AuditEvent, before the answer leaves: the version disclosed
+// (with what allowed it), or what was asked and refused (withheld, or not
+// there: both are recorded, so the two take the same time, too).
+net::awaitable<void> audit_read(Exchange& x, const AppContext& app, const fhir::store::VersionRecord* rec,
+                                const char* interaction) {
+  if (x.response.status >= 500) co_return;  // a storage error: nothing to record
+  consent::AuditDescription d = describe_request(x, app, interaction);
+  const consent::DisclosureFilter* filter = disclosure_for(x, app);
+  const std::string asked = x.route.type + "/" + x.route.id;
+  if (rec != nullptr) d.patients = consent::split_patients(rec->patients);
+  if (rec == nullptr || x.response.status >= 400) {
+    d.outcome = 4;
+    const std::string basis = rec != nullptr && filter != nullptr ? filter->basis(*rec) : "not found";
+    d.outcome_text = rec != nullptr && !rec->deleted ? "withheld: " + basis : (rec ? "deleted" : "not found");
+    d.entities.push_back({asked, basis});
+  } else {
+    d.entities.push_back({version_reference(*rec), filter != nullptr ? filter->basis(*rec) : "policy:custodian"});
+    d.disclosure = !d.patients.empty() && app.consent_engine != nullptr &&
+                   !app.consent_engine->policy().is_custodian(d.role);
+    d.break_glass = filter != nullptr && filter->break_glass_disclosures() > 0;
+  }
+  co_await record_audit(x, app, std::move(d));
+}
+
 }  // namespace
 
 net::awaitable<void> handle_read(Exchange& x, const AppContext& app) {
   // A cache hit is answered right here on the io thread, from memory.
   if (auto hit = app.cache->get(x.route.type, x.route.id)) {
     if (!withheld(x, app, *hit, kNoResource)) respond_record(x, app, *hit);
+    co_await audit_read(x, app, hit.get(), "read");
     co_return;
   }
   std::uint64_t epoch = app.cache->epoch(x.route.type, x.route.id);
   Found found = co_await app.storage->run(
       [&] { return app.store->read_head(x.route.type, x.route.id); });
   auto rec = take_found(x, app, found, kNoResource);
-  if (!rec) co_return;
-  if (!withheld(x, app, *rec, kNoResource)) respond_record(x, app, *rec);
-  app.cache->put(std::move(rec), epoch);
+  if (rec && !withheld(x, app, *rec, kNoResource)) respond_record(x, app, *rec);
+  co_await audit_read(x, app, rec.get(), "read");
+  if (rec) app.cache->put(std::move(rec), epoch);
 }
 
 net::awaitable<void> handle_vread(Exchange& x, const AppContext& app) {
@@ -97,6 +124,7 @@ net::awaitable<void> handle_vread(Exchange& x, const AppContext& app) {
       [&] { return app.store->read_version(x.route.type, x.route.id, vid); });
   auto rec = take_found(x, app, found, kNoVersion);
   if (rec && !withheld(x, app, *rec, kNoVersion)) respond_record(x, app, *rec);
+  co_await audit_read(x, app, rec.get(), "vread");
 }
 
 }  // namespace gateway

@@ -1,0 +1,67 @@
+#include "gateway/audit/audit_trail.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <memory>
+
+#include "consent/audit/audit_log.hpp"
+#include "fhir/core/errors.hpp"
+#include "gateway/app/app_context.hpp"
+#include "gateway/chain/exchange.hpp"
+
+namespace gateway {
+namespace {
+
+// Waits for the log's durable-commit callback (which runs on the log's
+// writer thread) and resumes on the caller's executor.
+net::awaitable<fhir::Result<std::int64_t>> append_durably(consent::AuditLog& log, consent::AuditEntry entry) {
+  auto initiate = [&log](auto handler, consent::AuditEntry e) {
+    using Handler = decltype(handler);
+    auto h = std::make_shared<Handler>(std::move(handler));
+    log.append(std::move(e), [h](fhir::Result<std::int64_t> seq) {
+      auto ex = net::get_associated_executor(*h);
+      net::post(ex, [h, seq = std::move(seq)]() mutable { (*h)(std::move(seq)); });
+    });
+  };
+  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(fhir::Result<std::int64_t>)>(
+      initiate, net::use_awaitable, std::move(entry));
+}
+
+}  // namespace
+
+std::string version_reference(const fhir::store::VersionRecord& rec) {
+  return rec.type + "/" + rec.id + "/_history/" + std::to_string(rec.version);
+}
+
+consent::AuditDescription describe_request(const Exchange& x, const AppContext& app, std::string interaction) {
+  consent::AuditDescription d;
+  d.interaction = std::move(interaction);
+  d.recorded_ms = app.clock->now_ms();
+  if (x.context) {
+    d.client_id = x.context->client_id;
+    d.organization = x.context->organization;
+    d.user_id = x.context->user_id;
+    d.user_name = x.context->user_name;
+    d.role = x.context->role;
+    d.purpose = x.context->purpose.code;
+  }
+  // The path and query as asked; access tokens travel in the header only.
+  d.query = x.path;
+  const std::string& target = x.request.target;
+  if (auto q = target.find('?'); q != std::string::npos) d.query += target.substr(q);
+  d.gateway = app.base_url;
+  return d;
+}
+
+net::awaitable<fhir::Status> record_audit(Exchange& x, const AppContext& app, consent::AuditDescription d) {
+  if (app.audit == nullptr) co_return fhir::ok_status();
+  auto seq = co_await append_durably(*app.audit, consent::audit_entry(d));
+  if (seq) co_return fhir::ok_status();
+  // Fail closed: whatever the response held is not sent.
+  x.fail(fhir::make_issue(fhir::err::kUnavailable, "The audit trail cannot be written; nothing was disclosed"));
+  co_return seq.take_issue();
+}
+
+}  // namespace gateway

@@ -1,0 +1,30 @@
+// The audit stage of the paths out: every response that discloses data, or
+// refuses a resource the request named, is sent only after its AuditEvent
+// (consent/audit/audit_event.hpp) is durable in the audit log. If the log
+// cannot take it, the request fails with 503 and nothing is disclosed.
+#pragma once
+
+#include <string>
+
+#include "consent/audit/audit_event.hpp"
+#include "fhir/core/result.hpp"
+#include "fhir/store/store.hpp"
+#include "gateway/net/net.hpp"
+
+namespace gateway {
+
+struct AppContext;
+struct Exchange;
+
+// A description of this request (who, why, what was asked) to fill in:
+// interaction is the FHIR restful-interaction code.
+consent::AuditDescription describe_request(const Exchange& x, const AppContext& app, std::string interaction);
+
+// "Type/id/_history/v"
+std::string version_reference(const fhir::store::VersionRecord& rec);
+
+// Appends d to the audit log and waits until it is durable. On failure the
+// exchange is answered 503 (whatever it held) and the error returned.
+net::awaitable<fhir::Status> record_audit(Exchange& x, const AppContext& app, consent::AuditDescription d);
+
+}  // namespace gateway
