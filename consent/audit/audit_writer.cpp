@@ -159,20 +159,32 @@ fhir::Status AuditWriter::write_checkpoint(const Tail& tail) {
   return stmt->run();
 }
 
-void AuditWriter::commit_group(std::vector<Pending>& group) {
-  auto fail_all = [&group] {
-    for (Pending& p : group)
-      if (p.done) p.done(unavailable());
-  };
+// The group in one transaction: the seq of its first record, or nullopt
+// when it failed. Either way the transaction is over (committed or rolled
+// back, the write lock released) when this returns.
+std::optional<std::int64_t> AuditWriter::write_group(std::vector<Pending>& group) {
   // IMMEDIATE: the write lock up front, waiting out another process.
   auto txn = Transaction::begin(*conn_, Transaction::Kind::immediate);
-  if (!txn) return fail_all();
+  if (!txn) return std::nullopt;
   auto tail = read_tail();
-  if (!tail) return fail_all();
+  if (!tail) return std::nullopt;
   const std::int64_t first = tail->seq + 1;
   for (Pending& p : group)
-    if (auto st = append_one(p, *tail); !st) return fail_all();  // the transaction rolls back
-  if (auto st = txn->commit(); !st) return fail_all();
+    if (auto st = append_one(p, *tail); !st) return std::nullopt;  // the transaction rolls back
+  if (auto st = txn->commit(); !st) return std::nullopt;
+  return first;
+}
+
+void AuditWriter::commit_group(std::vector<Pending>& group) {
+  // Reported only once the transaction is over, so a caller told of a
+  // failure finds the file as it was, and unlocked.
+  const std::optional<std::int64_t> written = write_group(group);
+  if (!written) {
+    for (Pending& p : group)
+      if (p.done) p.done(unavailable());
+    return;
+  }
+  const std::int64_t first = *written;
   appended_.fetch_add(static_cast<std::int64_t>(group.size()), std::memory_order_relaxed);
   commits_.fetch_add(1, std::memory_order_relaxed);
   // Only now is each seq final: the group is durable (synchronous=FULL).

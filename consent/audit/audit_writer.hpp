@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -67,6 +68,7 @@ class AuditWriter {
   };
 
   void run();
+  std::optional<std::int64_t> write_group(std::vector<Pending>& group);
   void commit_group(std::vector<Pending>& group);
   void checkpoint_on_close();
   fhir::Result<Tail> read_tail();

@@ -47,7 +47,10 @@ inline fhir::Result<std::int64_t> append_sync(AuditLog& log, AuditEntry e) {
 // A raw connection, closed on scope exit.
 class RawDb {
  public:
-  explicit RawDb(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  explicit RawDb(const std::string& path) {
+    sqlite3_open(path.c_str(), &db_);
+    sqlite3_busy_timeout(db_, 5000);  // the log's writer may hold the lock a moment
+  }
   ~RawDb() { sqlite3_close(db_); }
   RawDb(const RawDb&) = delete;
   RawDb& operator=(const RawDb&) = delete;
