@@ -28,6 +28,9 @@ fhir::Status ClientRegistry::reload(fhir::store::Store& store) {
     clients->emplace(std::move(id), std::move(c));
   }
   std::lock_guard lock(mu_);
+  // Two reloads may race (the change follower's and a caller's): one that
+  // read an older generation never replaces what a newer one installed.
+  if (*generation < generation_) return fhir::ok_status();
   clients_ = std::move(clients);
   generation_ = *generation;
   return fhir::ok_status();
