@@ -3,12 +3,17 @@
 // (R4 patient-operation-everything) over the patient compartment.
 // gateway/search/ does the work on the storage pool; this file turns the
 // request into a SearchRequest and the result into the response.
+#include <set>
+#include <string>
 #include <utility>
 
+#include "consent/decision/decision_engine.hpp"
+#include "consent/enforcement/disclosure_filter.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/core/query.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/audit/audit_trail.hpp"
 #include "gateway/auth/scope_check.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/disclosure/request_filter.hpp"
@@ -41,6 +46,38 @@ fhir::Result<std::vector<std::string>> permitted_types(const auth::RequestContex
   return out;
 }
 
+// FHIR restful-interaction: $everything is an operation; a compartment
+// search has no code of its own, so it is the general "search".
+std::string interaction_code(Interaction i) {
+  switch (i) {
+    case Interaction::search_type: return "search-type";
+    case Interaction::search_system: return "search-system";
+    case Interaction::everything: return "operation";
+    default: return "search";
+  }
+}
+
+// The search's AuditEvent: its query, and every version it returned
+// (matches and includes) with what allowed it; filtering inside the query
+// needs no per-resource denial.
+consent::AuditDescription describe_search(const Exchange& x, const AppContext& app, const SearchRequest& request,
+                                          const SearchResult& result) {
+  consent::AuditDescription d = describe_request(x, app, interaction_code(x.route.interaction));
+  std::set<std::string> patients;
+  auto add = [&](const RecordPtr& r) {
+    const std::string basis = request.disclosure != nullptr ? request.disclosure->basis(*r) : "policy:custodian";
+    d.entities.push_back({version_reference(*r), basis});
+    for (auto& p : consent::split_patients(r->patients)) patients.insert(std::move(p));
+  };
+  for (const auto& r : result.matches) add(r);
+  for (const auto& r : result.included) add(r);
+  d.patients.assign(patients.begin(), patients.end());
+  d.disclosure = !d.patients.empty() && app.consent_engine != nullptr &&
+                 !app.consent_engine->policy().is_custodian(d.role);
+  d.break_glass = request.disclosure != nullptr && request.disclosure->break_glass_disclosures() > 0;
+  return d;
+}
+
 net::awaitable<void> respond(Exchange& x, const AppContext& app, SearchRequest request, std::string path,
                              std::string extra_query = {}) {
   auto result = co_await app.storage->run([&] { return run_search(app, request); });
@@ -50,6 +87,7 @@ net::awaitable<void> respond(Exchange& x, const AppContext& app, SearchRequest r
   }
   x.response.status = 200;
   x.response.body = searchset_bundle(app, request, *result, path, extra_query);
+  co_await record_audit(x, app, describe_search(x, app, request, *result));
 }
 
 }  // namespace

@@ -46,7 +46,10 @@ class AuditReadTest : public GatewayTest {
   }
   static std::string entity(const Value& ev, std::string_view role) {
     for (const auto& e : ev.find("entity")->items())
-      if (e.find("role")->string_at("code") == role) return std::string(e.find("what")->string_at("reference"));
+      if (e.find("role")->string_at("code") == role) {
+        const Value* what = e.find("what");
+        return what != nullptr ? std::string(what->string_at("reference")) : std::string("(query)");
+      }
     return {};
   }
   std::unique_ptr<TestClient> partner_;
@@ -80,12 +83,29 @@ TEST_F(AuditReadTest, AWithheldReadIsARefusalNotADisclosure) {
   EXPECT_EQ(events[1].string_at("outcomeDesc"), "not found");
 }
 
+TEST_F(AuditReadTest, ASearchRecordsWhatItReturnedAndNothingItWithheld) {
+  auto res = partner_->get("Condition?patient=p1");
+  ASSERT_EQ(res.status, 200);
+  auto events = partner_events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(subtypes(events[0]), (std::vector<std::string>{"search-type", "disclose"}));
+  std::vector<std::string> versions;
+  for (const auto& e : events[0].find("entity")->items())
+    if (e.find("role")->string_at("code") == "4") versions.emplace_back(e.find("what")->string_at("reference"));
+  EXPECT_EQ(versions, std::vector<std::string>{"Condition/flu/_history/1"}) << "the Part 2 Condition was withheld";
+  EXPECT_EQ(entity(events[0], "1"), "Patient/p1");
+  EXPECT_EQ(entity(events[0], "24"), "(query)");  // the query itself, no resource
+}
+
 TEST_F(AuditReadTest, NoTrailNoDisclosure) {
   gateway_->runtime().app().audit->close();  // the log takes no more records
   auto res = partner_->get("Condition/flu");
   EXPECT_EQ(res.status, 503);
   EXPECT_EQ(res.body.find("6142004"), std::string::npos) << res.body;
   EXPECT_EQ(res.json().string_at("resourceType"), "OperationOutcome");
+  auto search = partner_->get("Condition?patient=p1");
+  EXPECT_EQ(search.status, 503);
+  EXPECT_EQ(search.body.find("6142004"), std::string::npos) << search.body;
 }
 
 }  // namespace
