@@ -57,14 +57,23 @@ ResourceFacts DisclosureFilter::facts(const Row& row) const {
   return f;
 }
 
+std::vector<const CompiledConsent*> DisclosureFilter::consents_about(const std::vector<std::string>& patients) const {
+  std::vector<const CompiledConsent*> out;
+  for (const auto& p : patients) {
+    auto c = consents_->consents_of(p);
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  return out;
+}
+
+fhir::store::RowFilter::Row DisclosureFilter::row_of(const fhir::store::VersionRecord& rec, bool with_json) {
+  return Row{rec.type, rec.id, rec.label_key, rec.patients, with_json ? std::string_view(rec.json) : std::string_view()};
+}
+
 Verdict DisclosureFilter::verdict(const Row& row, const LabelSet* extra) const {
   ResourceFacts f = facts(row);
   if (extra != nullptr) f.labels.add_all(*extra);
-  std::vector<const CompiledConsent*> relevant;
-  for (const auto& p : f.patients) {
-    auto c = consents_->consents_of(p);
-    relevant.insert(relevant.end(), c.begin(), c.end());
-  }
+  const std::vector<const CompiledConsent*> relevant = consents_about(f.patients);
   Verdict v = engine_.evaluate(requester_, f, relevant, *this, now_ms_);
   if (v.effect == Effect::needs_content && !row.json.empty()) {
     auto content = fhir::json::parse(row.json);
@@ -123,20 +132,17 @@ bool DisclosureFilter::visible(const Row& row) const {
 }
 
 bool DisclosureFilter::may_receive(const fhir::store::VersionRecord& rec) const {
-  Row row{rec.type, rec.id, rec.label_key, rec.patients, wants_content() ? std::string_view(rec.json) : std::string_view()};
-  return visible(row);
+  return visible(row_of(rec, wants_content()));
 }
 
 bool DisclosureFilter::may_receive_with(const fhir::store::VersionRecord& rec, const LabelSet& extra) const {
   if (rec.type == "Consent") return consent_reader();
-  Row row{rec.type, rec.id, rec.label_key, rec.patients, rec.json};
-  return verdict(row, &extra).effect == Effect::permit;
+  return verdict(row_of(rec, true), &extra).effect == Effect::permit;
 }
 
 std::string DisclosureFilter::basis(const fhir::store::VersionRecord& rec) const {
   if (rec.type == "Consent") return "policy:consent-readers";
-  Row row{rec.type, rec.id, rec.label_key, rec.patients, rec.json};
-  const Verdict v = verdict(row, nullptr);
+  const Verdict v = verdict(row_of(rec, true), nullptr);
   if (v.consent != nullptr) {
     std::string out = consent_label(*v.consent);
     if (v.provision != nullptr) out += " " + v.provision->path;
@@ -146,7 +152,6 @@ std::string DisclosureFilter::basis(const fhir::store::VersionRecord& rec) const
 }
 
 Decision DisclosureFilter::explain(const fhir::store::VersionRecord& rec) const {
-  Row row{rec.type, rec.id, rec.label_key, rec.patients, rec.json};
   if (rec.type == "Consent") {
     Decision d;
     d.effect = consent_reader() ? Effect::permit : Effect::deny;
@@ -154,14 +159,10 @@ Decision DisclosureFilter::explain(const fhir::store::VersionRecord& rec) const 
     d.notes.push_back("Consent resources go to the roles the policy names (consent_reader_roles), and only to them");
     return d;
   }
-  ResourceFacts f = facts(row);
+  ResourceFacts f = facts(row_of(rec, true));
   auto content = fhir::json::parse(rec.json);
   if (content) f.content = &*content;
-  std::vector<const CompiledConsent*> relevant;
-  for (const auto& p : f.patients) {
-    auto c = consents_->consents_of(p);
-    relevant.insert(relevant.end(), c.begin(), c.end());
-  }
+  const std::vector<const CompiledConsent*> relevant = consents_about(f.patients);
   return engine_.decide(requester_, f, relevant, *this, now_ms_);
 }
 

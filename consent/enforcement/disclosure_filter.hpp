@@ -56,6 +56,9 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
   bool consent_reader() const;
   bool any_consents(std::string_view patients) const;
   Verdict verdict(const Row& row, const LabelSet* extra) const;
+  // The consents about any of these patients (a resource's compartments).
+  std::vector<const CompiledConsent*> consents_about(const std::vector<std::string>& patients) const;
+  static Row row_of(const fhir::store::VersionRecord& rec, bool with_json);
   ResourceFacts facts(const Row& row) const;
 
   const DecisionEngine& engine_;

@@ -107,6 +107,16 @@ const std::string& cached_history_sql(Level level, bool since, bool count, bool 
                                         (count ? 2 : 0) + (filtered ? 1 : 0))];
 }
 
+// Every row the statement returns, as records appended to out.
+Status read_records(Stmt& stmt, std::vector<VersionRecord>& out) {
+  for (;;) {
+    auto row = stmt.step();
+    if (!row) return row.take_issue();
+    if (!*row) return ok_status();
+    out.push_back(read_record(stmt));
+  }
+}
+
 Result<std::optional<VersionRecord>> one_record(Stmt& stmt) {
   auto row = stmt.step();
   if (!row) return row.take_issue();
@@ -142,12 +152,7 @@ Status page_history(Connection& conn, Level level, const HistoryQuery& q,
   bind_filters(*stmt, level, q, max_seq);
   stmt->bind(5, static_cast<std::int64_t>(q.count));
   stmt->bind(6, q.offset);
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.take_issue();
-    if (!*row) return ok_status();
-    out.push_back(read_record(*stmt));
-  }
+  return read_records(*stmt, out);
 }
 
 }  // namespace
@@ -222,12 +227,8 @@ Result<std::vector<VersionRecord>> query_heads_after(Connection& conn, std::stri
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, type).bind(2, id).bind(3, std::int64_t{limit});
   std::vector<VersionRecord> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.take_issue();
-    if (!*row) return out;
-    out.push_back(read_record(*stmt));
-  }
+  if (auto st = read_records(*stmt, out); !st) return st.take_issue();
+  return out;
 }
 
 Result<std::vector<VersionRecord>> query_versions_after(Connection& conn, std::int64_t after, int limit) {
@@ -236,12 +237,8 @@ Result<std::vector<VersionRecord>> query_versions_after(Connection& conn, std::i
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, after).bind(2, std::int64_t{limit});
   std::vector<VersionRecord> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.take_issue();
-    if (!*row) return out;
-    out.push_back(read_record(*stmt));
-  }
+  if (auto st = read_records(*stmt, out); !st) return st.take_issue();
+  return out;
 }
 
 Result<std::vector<VersionRecord>> query_changes_since(Connection& conn, std::int64_t seq, int limit) {

@@ -7,6 +7,8 @@
 #include <memory>
 
 #include "consent/audit/audit_log.hpp"
+#include "consent/decision/decision_engine.hpp"
+#include "consent/enforcement/disclosure_filter.hpp"
 #include "fhir/core/errors.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
@@ -30,6 +32,12 @@ net::awaitable<fhir::Result<std::int64_t>> append_durably(consent::AuditLog& log
 }
 
 }  // namespace
+
+void mark_disclosure(consent::AuditDescription& d, const AppContext& app, const consent::DisclosureFilter* filter) {
+  d.disclosure =
+      !d.patients.empty() && app.consent_engine != nullptr && !app.consent_engine->policy().is_custodian(d.role);
+  d.break_glass = filter != nullptr && filter->break_glass_disclosures() > 0;
+}
 
 std::string version_reference(const fhir::store::VersionRecord& rec) {
   return rec.type + "/" + rec.id + "/_history/" + std::to_string(rec.version);

@@ -11,6 +11,10 @@
 #include "fhir/store/store.hpp"
 #include "gateway/net/net.hpp"
 
+namespace consent {
+class DisclosureFilter;
+}
+
 namespace gateway {
 
 struct AppContext;
@@ -19,6 +23,11 @@ struct Exchange;
 // A description of this request (who, why, what was asked) to fill in:
 // interaction is the FHIR restful-interaction code.
 consent::AuditDescription describe_request(const Exchange& x, const AppContext& app, std::string interaction);
+
+// Marks d as a disclosure when the patient data in it (d.patients) went to a
+// requester that is not a custodian of it, and as break the glass when the
+// request's filter let something out only under the emergency rule.
+void mark_disclosure(consent::AuditDescription& d, const AppContext& app, const consent::DisclosureFilter* filter);
 
 // "Type/id/_history/v"
 std::string version_reference(const fhir::store::VersionRecord& rec);

@@ -5,7 +5,6 @@
 #include "fhir/store/store.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
-#include "consent/decision/decision_engine.hpp"
 #include "gateway/audit/audit_trail.hpp"
 #include "gateway/disclosure/present.hpp"
 #include "gateway/disclosure/request_filter.hpp"
@@ -87,9 +86,7 @@ net::awaitable<void> audit_read(Exchange& x, const AppContext& app, const fhir::
     d.entities.push_back({asked, basis});
   } else {
     d.entities.push_back({version_reference(*rec), filter != nullptr ? filter->basis(*rec) : "policy:custodian"});
-    d.disclosure = !d.patients.empty() && app.consent_engine != nullptr &&
-                   !app.consent_engine->policy().is_custodian(d.role);
-    d.break_glass = filter != nullptr && filter->break_glass_disclosures() > 0;
+    mark_disclosure(d, app, filter);
   }
   co_await record_audit(x, app, std::move(d));
 }

@@ -7,7 +7,6 @@
 #include <string>
 #include <utility>
 
-#include "consent/decision/decision_engine.hpp"
 #include "consent/enforcement/disclosure_filter.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
@@ -72,9 +71,7 @@ consent::AuditDescription describe_search(const Exchange& x, const AppContext& a
   for (const auto& r : result.matches) add(r);
   for (const auto& r : result.included) add(r);
   d.patients.assign(patients.begin(), patients.end());
-  d.disclosure = !d.patients.empty() && app.consent_engine != nullptr &&
-                 !app.consent_engine->policy().is_custodian(d.role);
-  d.break_glass = request.disclosure != nullptr && request.disclosure->break_glass_disclosures() > 0;
+  mark_disclosure(d, app, request.disclosure);
   return d;
 }
 
