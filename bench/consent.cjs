@@ -39,6 +39,7 @@
 'use strict';
 const fs = require('fs');
 const http = require('http');
+const { fhirGet } = require('./fhir_get.cjs');
 const path = require('path');
 
 const out = (k, v) => process.stdout.write(`BENCH ${k} ${v}\n`);
@@ -124,18 +125,7 @@ function prepare(listFile, outDir, part2Every) {
 // --- plan -----------------------------------------------------------------------------------
 
 function get(agent, base, urlPath, bearer) {
-  return new Promise((resolve) => {
-    const u = new URL(urlPath, base);
-    const headers = { Accept: 'application/fhir+json', Authorization: bearer };
-    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-    });
-    req.setTimeout(60000, () => req.destroy(new Error('no answer within 60 s')));
-    req.on('error', (e) => resolve({ status: 0, body: Buffer.from(`socket error: ${e.message}`) }));
-    req.end();
-  });
+  return fhirGet(agent, base, urlPath, bearer);
 }
 // Entries that match: a searchset touching Part 2 records also carries the 42 CFR 2.32 notice,
 // an OperationOutcome entry with search.mode "outcome".

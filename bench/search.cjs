@@ -27,6 +27,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
+const { fhirGet } = require('./fhir_get.cjs');
 const path = require('path');
 
 const out = (k, v) => process.stdout.write(`BENCH ${k} ${v}\n`);
@@ -159,19 +160,7 @@ function fixturePatients(files) {
 
 // base: { url, bearer } ("Bearer <token>", or '' for no Authorization header).
 function get(agent, base, urlPath) {
-  return new Promise((resolve) => {
-    const u = new URL(urlPath, base.url);
-    const headers = { Accept: 'application/fhir+json' };
-    if (base.bearer) headers.Authorization = base.bearer;
-    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-    });
-    req.setTimeout(60000, () => req.destroy(new Error('no answer within 60 s')));
-    req.on('error', (e) => resolve({ status: 0, body: Buffer.from(`socket error: ${e.message}`) }));
-    req.end();
-  });
+  return fhirGet(agent, base.url, urlPath, base.bearer);
 }
 
 // Entries that match vs entries included: by search.mode, or (a server that leaves it out) by
