@@ -1,7 +1,8 @@
-// One record of the audit log as the caller hands it in: the AuditEvent
-// JSON and the values GET /AuditEvent searches on. The caller takes both
-// from the same description (consent/audit/audit_event.hpp); the log never
-// parses the JSON, so the search values are given beside it.
+// One record of the audit log as the caller hands it in: the facts of one
+// AuditEvent as (kind, value) fields. The log stores, hashes and searches
+// these fields; the AuditEvent resource is rendered from them when the
+// trail is read (consent/audit/audit_event.hpp), so a record costs a few
+// hundred bytes on the disclosure's path rather than a 2 KB resource.
 #pragma once
 
 #include <cstdint>
@@ -13,28 +14,25 @@
 
 namespace consent {
 
-struct AuditEntry {
-  // Compact JSON as fhir::json::write printed it; stored and hashed byte
-  // for byte, so what a compliance officer reads back is what was signed.
-  std::string json;
-  std::int64_t recorded_ms = 0;  // AuditEvent.recorded
-  // Search values. Scalars may be empty (not indexed); none may hold a
-  // control character (they are checked on append, kInvalidValue).
-  std::string type;                   // AuditEvent.type.code ("rest")
-  std::vector<std::string> subtypes;  // "read", "search-type", "disclose", ...
-  std::string outcome;                // "0", "4", "8", "12"
-  std::string agent;                  // the requesting client's id
-  std::string organization;           // "Organization/ID"
-  std::string purpose;                // v3-ActReason code ("TREAT")
-  std::vector<std::string> patients;  // Patient ids
-  std::vector<std::string> entities;  // "Type/id/_history/v"
+// One fact: kind is one of audit_kind (audit_fields.hpp); value has no
+// control character (checked on append, kInvalidValue).
+struct AuditField {
+  std::string kind;
+  std::string value;
+  friend bool operator==(const AuditField&, const AuditField&) = default;
 };
 
-// A record as stored: its place in the chain and what was appended.
+struct AuditEntry {
+  std::int64_t recorded_ms = 0;    // AuditEvent.recorded
+  std::vector<AuditField> fields;  // any order; empty values are left out
+};
+
+// A record as stored: its place in the chain and its fields text
+// (audit_fields.hpp), exactly as hashed.
 struct AuditRecord {
   std::int64_t seq = 0;
   std::int64_t recorded_ms = 0;
-  std::string json;
+  std::string fields;
 };
 
 // Runs once the record is durable (fsynced), with its seq; or with an

@@ -1,7 +1,9 @@
 #include "consent/audit/audit_event.hpp"
 
+#include <cstdlib>
 #include <string_view>
 
+#include "consent/audit/audit_fields.hpp"
 #include "fhir/core/base64.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/json/value.hpp"
@@ -132,27 +134,103 @@ void add_entities(Value& ev, const AuditDescription& d) {
   if (!entities.items().empty()) ev.set("entity", std::move(entities));
 }
 
+// Free text into a field value: control characters (never in ids, codes
+// or references) become spaces.
+std::string clean(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return out;
+}
+
 }  // namespace
 
 AuditEntry audit_entry(const AuditDescription& d) {
+  namespace k = audit_kind;
   AuditEntry e;
-  e.json = audit_event_json(d);
   e.recorded_ms = d.recorded_ms;
-  e.type = "rest";
-  e.subtypes.push_back(d.interaction);
-  if (d.disclosure) e.subtypes.emplace_back("disclose");
-  e.outcome = std::to_string(d.outcome);
-  e.agent = d.client_id;
-  e.organization = d.organization;
-  e.purpose = d.purpose;
-  e.patients = d.patients;
-  for (const auto& x : d.entities) e.entities.push_back(x.reference);
+  e.fields.reserve(14 + d.patients.size() + d.entities.size());
+  auto add = [&e](std::string_view kind, std::string value) {
+    if (!value.empty()) e.fields.push_back(AuditField{std::string(kind), std::move(value)});
+  };
+  add(k::kType, "rest");
+  add(k::kSubtype, d.interaction);
+  if (d.disclosure) add(k::kSubtype, "disclose");
+  add(k::kOutcome, std::to_string(d.outcome));
+  add(k::kOutcomeText, clean(d.outcome_text));
+  add(k::kAgent, d.client_id);
+  add(k::kOrganization, d.organization);
+  add(k::kUser, clean(d.user_id));
+  add(k::kUserName, clean(d.user_name));
+  add(k::kRole, d.role);
+  add(k::kPurpose, d.purpose);
+  add(k::kQuery, clean(d.query));
+  if (d.break_glass) add(k::kBreakGlass, "1");
+  add(k::kEmergency, clean(d.emergency));
+  add(k::kGateway, d.gateway);
+  for (const auto& p : d.patients) add(k::kPatient, p);
+  for (const auto& x : d.entities) add(k::kEntity, x.basis.empty() ? x.reference : x.reference + " " + clean(x.basis));
   return e;
 }
 
-std::string audit_event_json(const AuditDescription& d) {
+fhir::Result<AuditDescription> describe_record(const AuditRecord& record) {
+  namespace k = audit_kind;
+  auto fields = parse_fields_text(record.fields);
+  if (!fields) return fields.take_issue();
+  AuditDescription d;
+  d.recorded_ms = record.recorded_ms;
+  for (auto& f : *fields) {
+    const std::string_view kind = f.kind;
+    if (kind == k::kSubtype) {
+      if (f.value == "disclose") d.disclosure = true;
+      else d.interaction = std::move(f.value);
+    } else if (kind == k::kOutcome) {
+      d.outcome = std::atoi(f.value.c_str());
+    } else if (kind == k::kOutcomeText) {
+      d.outcome_text = std::move(f.value);
+    } else if (kind == k::kAgent) {
+      d.client_id = std::move(f.value);
+    } else if (kind == k::kOrganization) {
+      d.organization = std::move(f.value);
+    } else if (kind == k::kUser) {
+      d.user_id = std::move(f.value);
+    } else if (kind == k::kUserName) {
+      d.user_name = std::move(f.value);
+    } else if (kind == k::kRole) {
+      d.role = std::move(f.value);
+    } else if (kind == k::kPurpose) {
+      d.purpose = std::move(f.value);
+    } else if (kind == k::kQuery) {
+      d.query = std::move(f.value);
+    } else if (kind == k::kBreakGlass) {
+      d.break_glass = f.value == "1";
+    } else if (kind == k::kEmergency) {
+      d.emergency = std::move(f.value);
+    } else if (kind == k::kGateway) {
+      d.gateway = std::move(f.value);
+    } else if (kind == k::kPatient) {
+      d.patients.push_back(std::move(f.value));
+    } else if (kind == k::kEntity) {
+      const auto space = f.value.find(' ');
+      if (space == std::string::npos) d.entities.push_back({std::move(f.value), ""});
+      else d.entities.push_back({f.value.substr(0, space), f.value.substr(space + 1)});
+    }
+    // type is always "rest"; kinds this build does not know are kept in
+    // the hash and left out of the rendering.
+  }
+  return d;
+}
+
+fhir::Result<std::string> audit_event_json(const AuditRecord& record) {
+  auto d = describe_record(record);
+  if (!d) return d.take_issue();
+  return audit_event_json(*d, std::to_string(record.seq));
+}
+
+std::string audit_event_json(const AuditDescription& d, std::string_view id) {
   Value ev = Value::make_object();
   ev.set("resourceType", str("AuditEvent"));
+  if (!id.empty()) ev.set("id", str(id));
   ev.set("type", coding(kAuditEventType, "rest"));
   Value subtypes = Value::make_array();
   subtypes.push_back(coding(kInteraction, d.interaction));
@@ -164,8 +242,13 @@ std::string audit_event_json(const AuditDescription& d) {
   if (!d.outcome_text.empty()) ev.set("outcomeDesc", str(d.outcome_text));
   Value purposes = Value::make_array();
   if (!d.purpose.empty()) purposes.push_back(concept_of(kActReason, d.purpose));
-  // Disclosed only under the emergency rule (42 CFR 2.51): said as a purpose too.
-  if (d.break_glass) purposes.push_back(concept_of(kActReason, "BTG"));
+  // Disclosed only under the emergency rule (42 CFR 2.51): said as a
+  // purpose too, with the nature of the emergency as its text.
+  if (d.break_glass || !d.emergency.empty()) {
+    Value btg = concept_of(kActReason, "BTG");
+    if (!d.emergency.empty()) btg.set("text", str(d.emergency));
+    purposes.push_back(std::move(btg));
+  }
   if (!purposes.items().empty()) ev.set("purposeOfEvent", std::move(purposes));
   add_agents(ev, d);
   Value source = Value::make_object();

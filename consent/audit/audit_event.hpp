@@ -11,14 +11,18 @@
 // pattern), which the accounting of disclosures selects. A denial names
 // what was asked and the decision's basis, with outcome 4.
 //
-// Pure: a description in, compact JSON out. No token ever goes in.
+// The log keeps a description as its fields (audit_entry, audit_fields.hpp)
+// and renders the AuditEvent when the trail is read, with the record's
+// seq as its id. Pure: no token ever goes in.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "consent/audit/audit_entry.hpp"
+#include "fhir/core/result.hpp"
 
 namespace consent {
 
@@ -49,13 +53,26 @@ struct AuditDescription {
   std::vector<AuditedEntity> entities;
   bool disclosure = false;   // patient data went to a recipient outside its source
   bool break_glass = false;  // allowed only by the emergency rule (42 CFR 2.51)
+  // The nature of the emergency as the requester stated it (42 CFR
+  // 2.51(c)(4)); kept whenever given with an emergency purpose.
+  std::string emergency;
   std::string gateway;       // the gateway's identity (its base URL or urn)
 };
 
-std::string audit_event_json(const AuditDescription& d);
+// The AuditEvent as compact JSON; id is left out when empty.
+std::string audit_event_json(const AuditDescription& d, std::string_view id = {});
 
-// The log record of d: its AuditEvent JSON and, from the same description,
-// the values GET /AuditEvent searches on (audit_entry.hpp).
+// The log record of d: every fact as a field. Control characters in free
+// text (a user's name, the query) become spaces: the fields text has no
+// escapes.
 AuditEntry audit_entry(const AuditDescription& d);
+
+// The description a stored record holds (the inverse of audit_entry, up to
+// the order of patients and entities, which come back sorted); an Issue
+// when the fields text is malformed.
+fhir::Result<AuditDescription> describe_record(const AuditRecord& record);
+
+// The stored record as the AuditEvent a compliance officer reads, id = seq.
+fhir::Result<std::string> audit_event_json(const AuditRecord& record);
 
 }  // namespace consent

@@ -21,29 +21,22 @@ bool less(const AuditField& a, const AuditField& b) {
 }  // namespace
 
 bool is_indexed_kind(std::string_view kind) {
-  return kind == audit_kind::kPatient || kind == audit_kind::kEntity || kind == audit_kind::kAgent;
+  return kind == audit_kind::kPatient || kind == audit_kind::kAgent;
 }
 
 fhir::Result<std::vector<AuditField>> audit_fields(const AuditEntry& entry) {
   std::vector<AuditField> out;
-  auto add = [&out](std::string_view kind, const std::string& value) {
-    if (!value.empty()) out.push_back(AuditField{std::string(kind), value});
-  };
-  add(audit_kind::kType, entry.type);
-  for (const auto& s : entry.subtypes) add(audit_kind::kSubtype, s);
-  add(audit_kind::kOutcome, entry.outcome);
-  add(audit_kind::kAgent, entry.agent);
-  add(audit_kind::kOrganization, entry.organization);
-  add(audit_kind::kPurpose, entry.purpose);
-  for (const auto& p : entry.patients) add(audit_kind::kPatient, p);
-  for (const auto& e : entry.entities) add(audit_kind::kEntity, e);
-  for (const auto& f : out) {
-    // The text format has no escapes; FHIR ids, codes and references never
-    // hold control characters anyway.
+  out.reserve(entry.fields.size());
+  for (const auto& f : entry.fields) {
+    // The text format has no escapes: a control character in a kind or a
+    // value is refused (callers clean free text first, audit_event.cpp).
+    if (f.kind.empty() || has_control(f.kind))
+      return fhir::make_issue(fhir::err::kInvalidValue, "an audit field kind is empty or holds a control character",
+                              "AuditEntry.kind");
     if (has_control(f.value))
-      return fhir::make_issue(fhir::err::kInvalidValue,
-                              "audit " + f.kind + " value holds a control character",
+      return fhir::make_issue(fhir::err::kInvalidValue, "audit " + f.kind + " value holds a control character",
                               "AuditEntry." + f.kind);
+    if (!f.value.empty()) out.push_back(f);
   }
   std::sort(out.begin(), out.end(), less);
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -1,6 +1,7 @@
-// The search values of a record as one text, stored in the record's row
-// and covered by its hash, so an edit of the search index (which would
-// hide a record from a patient's accounting) is caught by verify.
+// A record's fields as one text: what the log stores, hashes and searches.
+// Every fact of the AuditEvent is a field, so an edit of anything a
+// compliance officer reads back, or of the search index (which would hide
+// a record from a patient's accounting), is caught by verify.
 //
 // The text is one line per (kind, value) pair, "kind\tvalue\n", sorted by
 // kind then value (bytewise) without duplicates, so one entry has one
@@ -17,32 +18,35 @@
 
 namespace consent {
 
-// The kinds, as stored in audit_index.kind and named by AuditQuery.
+// The kinds. Those GET /AuditEvent searches on are named by AuditQuery.
 namespace audit_kind {
-inline constexpr std::string_view kAgent = "agent";
-inline constexpr std::string_view kEntity = "entity";
-inline constexpr std::string_view kOrganization = "organization";
-inline constexpr std::string_view kOutcome = "outcome";
-inline constexpr std::string_view kPatient = "patient";
-inline constexpr std::string_view kPurpose = "purpose";
-inline constexpr std::string_view kSubtype = "subtype";
-inline constexpr std::string_view kType = "type";
+inline constexpr std::string_view kAgent = "agent";              // the requesting client's id
+inline constexpr std::string_view kBreakGlass = "break-glass";   // "1": allowed by the emergency rule only
+inline constexpr std::string_view kEmergency = "emergency";      // the nature of the emergency, as stated
+inline constexpr std::string_view kEntity = "entity";            // "Type/id/_history/v" or "Type/id", then " basis"
+inline constexpr std::string_view kGateway = "gateway";          // the gateway's identity
+inline constexpr std::string_view kOrganization = "organization";  // "Organization/ID"
+inline constexpr std::string_view kOutcome = "outcome";          // "0", "4", "8"
+inline constexpr std::string_view kOutcomeText = "outcome-text";
+inline constexpr std::string_view kPatient = "patient";          // Patient id
+inline constexpr std::string_view kPurpose = "purpose";          // v3-ActReason code
+inline constexpr std::string_view kQuery = "query";              // path and query string as asked
+inline constexpr std::string_view kRole = "role";                // the client's role
+inline constexpr std::string_view kSubtype = "subtype";          // interaction code; "disclose"
+inline constexpr std::string_view kType = "type";                // "rest"
+inline constexpr std::string_view kUser = "user";                // acting user id
+inline constexpr std::string_view kUserName = "user-name";
 }  // namespace audit_kind
 
-// Whether the kind has rows in audit_index. Only the selective ones do:
-// each index row costs the writer about as much as a record, and type,
-// subtype, outcome, purpose and organization narrow little on their own,
-// so searches filter those on the record's fields text instead.
+// Whether the kind has rows in audit_index. Only patient and agent do:
+// each index row costs the writer a b-tree insert (and, for values spread
+// over many patients or resources, a page written per record), and the
+// other kinds narrow little on their own or are asked together with a
+// patient or a period, so searches filter those on the fields text.
 bool is_indexed_kind(std::string_view kind);
 
-struct AuditField {
-  std::string kind;
-  std::string value;
-  friend bool operator==(const AuditField&, const AuditField&) = default;
-};
-
-// The entry's search values, sorted and unique; empty values are left
-// out. kInvalidValue (naming the field) when a value has a control char.
+// The entry's fields, sorted and unique; empty values are left out.
+// kInvalidValue (naming the kind) when a value has a control character.
 fhir::Result<std::vector<AuditField>> audit_fields(const AuditEntry& entry);
 
 std::string fields_text(const std::vector<AuditField>& fields);

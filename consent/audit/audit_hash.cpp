@@ -8,7 +8,7 @@
 namespace consent {
 namespace {
 
-constexpr std::string_view kRecordTag = "CBAUDIT1";
+constexpr std::string_view kRecordTag = "CBAUDIT2";
 constexpr std::string_view kCheckpointTag = "CBAUDITCP1";
 
 void put_be64(std::string& out, std::uint64_t v) {
@@ -44,9 +44,7 @@ AuditDigest chain_hash(const AuditDigest& prev, const CanonicalRecord& r) {
   kRecordTag.copy(reinterpret_cast<char*>(head), 8);
   put_be64(head + 8, static_cast<std::uint64_t>(r.seq));
   put_be64(head + 16, static_cast<std::uint64_t>(r.recorded_ms));
-  put_be64(head + 24, r.json.size());
-  unsigned char fields_len[8];
-  put_be64(fields_len, r.fields.size());
+  put_be64(head + 24, r.fields.size());
 
   AuditDigest out{};
   EVP_MD_CTX* ctx = thread_ctx();
@@ -55,8 +53,6 @@ AuditDigest chain_hash(const AuditDigest& prev, const CanonicalRecord& r) {
   if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1 ||
       EVP_DigestUpdate(ctx, prev.data(), prev.size()) != 1 ||
       EVP_DigestUpdate(ctx, head, sizeof head) != 1 ||
-      EVP_DigestUpdate(ctx, r.json.data(), r.json.size()) != 1 ||
-      EVP_DigestUpdate(ctx, fields_len, sizeof fields_len) != 1 ||
       EVP_DigestUpdate(ctx, r.fields.data(), r.fields.size()) != 1 ||
       EVP_DigestFinal_ex(ctx, out.data(), nullptr) != 1)
     std::abort();

@@ -4,11 +4,11 @@
 // A record's canonical bytes (all integers big-endian, 8 bytes; seq and
 // recorded_ms as two's complement):
 //
-//   "CBAUDIT1" | seq | recorded_ms | len(json) | json | len(fields) | fields
+//   "CBAUDIT2" | seq | recorded_ms | len(fields) | fields
 //
-// json is the AuditEvent text as stored, fields the record's search values
-// (audit_fields.hpp). Every variable part is length-prefixed, so no two
-// records share canonical bytes. The chain:
+// fields is the record's fields text (audit_fields.hpp): every fact of the
+// AuditEvent. The length prefix keeps two records from sharing canonical
+// bytes. The chain:
 //
 //   hash(0) = 32 zero bytes
 //   hash(n) = SHA-256(hash(n-1) | canonical bytes of record n)
@@ -34,11 +34,10 @@ inline constexpr AuditDigest kGenesisHash{};
 struct CanonicalRecord {
   std::int64_t seq = 0;
   std::int64_t recorded_ms = 0;
-  std::string_view json;
   std::string_view fields;
 };
 
-// SHA-256(prev | canonical bytes of r), without copying the JSON.
+// SHA-256(prev | canonical bytes of r), without copying the fields.
 AuditDigest chain_hash(const AuditDigest& prev, const CanonicalRecord& r);
 
 std::string checkpoint_message(std::int64_t seq, std::int64_t recorded_ms, const AuditDigest& hash);

@@ -16,13 +16,16 @@ using fhir::store::Transaction;
 // Not the store's "CBrg": a store opened on this file (or the reverse)
 // is refused instead of being migrated into the other's shape.
 constexpr std::int64_t kApplicationId = 0x43426175;  // "CBau"
-constexpr std::int64_t kSchemaVersion = 1;
+// 2: records hold their fields only (the AuditEvent is rendered on read).
+constexpr std::int64_t kSchemaVersion = 2;
 
 // seq is the rowid, assigned by the writer (contiguous from 1), not
-// AUTOINCREMENT. Hashes and signatures are hex text: readable in the
-// sqlite3 shell, which is where an auditor looks first. audit_index holds
-// the selective search values (audit_fields.hpp), one b-tree keyed for
-// the search (a second one, by seq, doubled the writer's cost). The
+// AUTOINCREMENT. A record is its fields text (audit_fields.hpp), the
+// AuditEvent's facts in a few hundred bytes; several share a page. Hashes
+// and signatures are hex text: readable in the sqlite3 shell, which is
+// where an auditor looks first. audit_index holds the selective search
+// values (patient, agent), one b-tree keyed for the search (a second one,
+// by seq, doubled the writer's cost). The
 // triggers make the log append-only through SQL (the gateway never
 // updates or deletes); someone with the file can drop them, which is what
 // the hash chain is for.
@@ -30,7 +33,6 @@ constexpr std::string_view kSchema = R"sql(
 CREATE TABLE audit_record (
   seq         INTEGER PRIMARY KEY,
   recorded_ms INTEGER NOT NULL,
-  json        TEXT    NOT NULL,
   fields      TEXT    NOT NULL,
   prev_hash   TEXT    NOT NULL,
   hash        TEXT    NOT NULL

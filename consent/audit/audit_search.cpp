@@ -46,10 +46,26 @@ struct Filter {
     where += " AND (";
     for (std::size_t i = 0; i < values.size(); ++i) {
       where += i == 0 ? "" : " OR ";
+      if (kind == audit_kind::kEntity) {
+        add_entity(values[i]);
+        continue;
+      }
       where += "instr(char(10) || fields, ?) > 0";
       text.push_back("\n" + std::string(kind) + "\t" + values[i] + "\n");
     }
     where += ")";
+  }
+  // An entity line is "entity\tReference[ basis]": the reference whole, or
+  // for "Type/id" any version of it.
+  void add_entity(const std::string& ref) {
+    const std::string line = "\n" + std::string(audit_kind::kEntity) + "\t" + ref;
+    where += "instr(char(10) || fields, ?) > 0 OR instr(char(10) || fields, ?) > 0";
+    text.push_back(line + " ");
+    text.push_back(line + "\n");
+    if (ref.find("/_history/") == std::string::npos) {
+      where += " OR instr(char(10) || fields, ?) > 0";
+      text.push_back(line + "/_history/");
+    }
   }
   void add_time(const char* op, const std::optional<std::int64_t>& bound) {
     if (!bound) return;
@@ -102,7 +118,7 @@ fhir::Result<AuditPage> search_audit(Connection& conn, const AuditQuery& q) {
     if (!row) return row.take_issue();
     page.total = *row ? stmt->int64(0) : 0;
   }
-  auto stmt = conn.prepare_dynamic("SELECT seq, recorded_ms, json FROM audit_record" + f.clause() +
+  auto stmt = conn.prepare_dynamic("SELECT seq, recorded_ms, fields FROM audit_record" + f.clause() +
                                    " ORDER BY seq LIMIT ? OFFSET ?");
   if (!stmt) return stmt.take_issue();
   const int next = f.bind(*stmt);

@@ -22,7 +22,7 @@ struct AuditQuery {
   // all apply (FHIR's &). An empty list does not constrain.
   std::vector<std::string> patient;  // Patient ids
   std::vector<std::string> agent;    // client ids
-  std::vector<std::string> entity;   // "Type/id/_history/v"
+  std::vector<std::string> entity;   // "Type/id/_history/v", or "Type/id" for any version
   std::vector<std::string> outcome;
   std::vector<std::string> purpose;
   std::vector<std::string> type;

@@ -17,7 +17,6 @@ constexpr std::int64_t kWindow = 64;
 
 struct Stored {
   std::int64_t recorded_ms = 0;
-  std::string json;
   std::string fields;
   std::optional<AuditDigest> prev;
   std::optional<AuditDigest> hash;
@@ -25,21 +24,21 @@ struct Stored {
 
 fhir::Result<std::optional<Stored>> load(Connection& conn, std::int64_t seq) {
   auto stmt =
-      conn.prepare("SELECT recorded_ms, json, fields, prev_hash, hash FROM audit_record WHERE seq = ?");
+      conn.prepare("SELECT recorded_ms, fields, prev_hash, hash FROM audit_record WHERE seq = ?");
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, seq);
   auto row = stmt->step();
   if (!row) return row.take_issue();
   if (!*row) return std::optional<Stored>();
-  return std::optional<Stored>(Stored{stmt->int64(0), stmt->text(1), stmt->text(2),
-                                      digest_from_hex(stmt->text(3)), digest_from_hex(stmt->text(4))});
+  return std::optional<Stored>(
+      Stored{stmt->int64(0), stmt->text(1), digest_from_hex(stmt->text(2)), digest_from_hex(stmt->text(3))});
 }
 
 // Whether r, its content and stored links untouched, is the record
 // appended as seq s.
 bool intact_as(const Stored& r, std::int64_t s) {
   if (!r.prev || !r.hash) return false;
-  return chain_hash(*r.prev, CanonicalRecord{s, r.recorded_ms, r.json, r.fields}) == *r.hash;
+  return chain_hash(*r.prev, CanonicalRecord{s, r.recorded_ms, r.fields}) == *r.hash;
 }
 
 AuditProblem problem(std::int64_t seq, AuditProblemKind kind, std::string detail) {

@@ -52,7 +52,7 @@ class Verifier {
       : conn_(conn), key_(std::move(key)), report_(report) {}
 
   fhir::Status run() {
-    auto records = Cursor::open(conn_, "SELECT seq, recorded_ms, json, fields, prev_hash, hash "
+    auto records = Cursor::open(conn_, "SELECT seq, recorded_ms, fields, prev_hash, hash "
                                        "FROM audit_record ORDER BY seq");
     if (!records) return records.take_issue();
     auto checkpoints = Cursor::open(conn_, "SELECT seq, hash, recorded_ms, key_id, signature "
@@ -88,12 +88,11 @@ class Verifier {
                    seq == expected_ + 1 ? "the record is missing"
                                         : "records up to seq " + std::to_string(seq - 1) + " are missing");
     if (seq < expected_) return found(seq, AuditProblemKind::inserted, "a record out of sequence");
-    json_ = row.text(2);
-    fields_ = row.text(3);
-    const auto prev = digest_from_hex(row.text(4));
-    const auto hash = digest_from_hex(row.text(5));
+    fields_ = row.text(2);
+    const auto prev = digest_from_hex(row.text(3));
+    const auto hash = digest_from_hex(row.text(4));
     AuditDigest computed{};
-    if (prev && hash) computed = chain_hash(*prev, CanonicalRecord{seq, row.int64(1), json_, fields_});
+    if (prev && hash) computed = chain_hash(*prev, CanonicalRecord{seq, row.int64(1), fields_});
     if (!prev || !hash || computed != *hash || *prev != prev_) {
       auto p = classify_break(conn_, seq, prev_);
       if (!p) return p.take_issue();
@@ -202,8 +201,7 @@ class Verifier {
   std::int64_t expected_ = 1;
   AuditDigest prev_ = kGenesisHash;  // the verified hash of record expected_-1
   std::int64_t index_rows_ = 0;      // index rows the records account for
-  std::string json_;                 // reused across rows
-  std::string fields_;
+  std::string fields_;               // reused across rows
 };
 
 }  // namespace

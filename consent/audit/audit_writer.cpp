@@ -45,7 +45,7 @@ void AuditWriter::submit(AuditEntry entry, AuditDone done) {
     if (done) done(fields.take_issue());
     return;
   }
-  Pending p{entry.recorded_ms, std::move(entry.json), fields_text(*fields), std::move(*fields), std::move(done)};
+  Pending p{entry.recorded_ms, fields_text(*fields), std::move(*fields), std::move(done)};
   {
     std::lock_guard lock(mu_);
     if (!closing_) {
@@ -120,16 +120,15 @@ fhir::Result<AuditWriter::Tail> AuditWriter::read_tail() {
 
 fhir::Status AuditWriter::append_one(Pending& p, Tail& tail) {
   const std::int64_t seq = tail.seq + 1;
-  const AuditDigest hash = chain_hash(tail.hash, CanonicalRecord{seq, p.recorded_ms, p.json, p.fields});
+  const AuditDigest hash = chain_hash(tail.hash, CanonicalRecord{seq, p.recorded_ms, p.fields});
   const std::string prev_hex = to_hex(tail.hash);
   const std::string hash_hex = to_hex(hash);
   {
     auto stmt = conn_->prepare(
-        "INSERT INTO audit_record (seq, recorded_ms, json, fields, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO audit_record (seq, recorded_ms, fields, prev_hash, hash) VALUES (?, ?, ?, ?, ?)");
     if (!stmt) return stmt.take_issue();
-    stmt->bind(1, seq).bind(2, p.recorded_ms).bind(3, std::string_view(p.json));
-    stmt->bind(4, std::string_view(p.fields)).bind(5, std::string_view(prev_hex));
-    stmt->bind(6, std::string_view(hash_hex));
+    stmt->bind(1, seq).bind(2, p.recorded_ms).bind(3, std::string_view(p.fields));
+    stmt->bind(4, std::string_view(prev_hex)).bind(5, std::string_view(hash_hex));
     if (auto st = stmt->run(); !st) return st;
   }
   for (const AuditField& f : p.index) {

@@ -56,7 +56,6 @@ class AuditWriter {
  private:
   struct Pending {
     std::int64_t recorded_ms = 0;
-    std::string json;
     std::string fields;
     std::vector<AuditField> index;
     AuditDone done;

@@ -174,13 +174,18 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->consents_ = std::make_unique<consent::ConsentIndex>();
   if (auto st = rt->consents_->load_all(*rt->store_, rt->clients_->organizations()); !st) return st.take_issue();
   rt->app_.consents = rt->consents_.get();
-  consent::AuditLogOptions audit;
-  audit.path = settings.audit_db.empty() ? consent::default_audit_path(settings.db_path) : settings.audit_db;
-  audit.key_file = settings.audit_key_file.empty() ? consent::default_audit_key_path(audit.path) : settings.audit_key_file;
-  auto log = consent::AuditLog::open(audit, *rt->app_.clock);
-  if (!log) return log.take_issue();
-  rt->audit_ = std::move(*log);
-  rt->app_.audit = rt->audit_.get();
+  if (settings.audit == 0) {
+    std::fprintf(stderr, "WARNING: the audit trail is OFF (audit=0): for measurements only\n");
+  } else {
+    consent::AuditLogOptions audit;
+    audit.path = settings.audit_db.empty() ? consent::default_audit_path(settings.db_path) : settings.audit_db;
+    audit.key_file =
+        settings.audit_key_file.empty() ? consent::default_audit_key_path(audit.path) : settings.audit_key_file;
+    auto log = consent::AuditLog::open(audit, *rt->app_.clock);
+    if (!log) return log.take_issue();
+    rt->audit_ = std::move(*log);
+    rt->app_.audit = rt->audit_.get();
+  }
   if (settings.consent_enforcement == 0)
     std::fprintf(stderr, "WARNING: consent enforcement is OFF (consent_enforcement=0): for measurements only\n");
   rt->tokens_ = std::make_unique<auth::TokenCache>(settings.token_cache_entries,
@@ -217,7 +222,15 @@ void Runtime::set_bound_address(const std::string& host_port) {
 void Runtime::close() {
   if (follower_) follower_->stop();
   if (storage_) storage_->stop();
-  if (audit_) audit_->close();
+  if (audit_) {
+    audit_->close();
+    // Counts only: how well group commit shared the fsyncs.
+    const consent::AuditLogStats st = audit_->stats();
+    if (st.commits > 0 && !audit_reported_)
+      std::fprintf(stderr, "audit trail: %lld records in %lld commits\n", static_cast<long long>(st.appended),
+                   static_cast<long long>(st.commits));
+    audit_reported_ = true;
+  }
   if (store_) store_->close();
 }
 

@@ -47,6 +47,7 @@ class Runtime {
   std::unique_ptr<auth::TokenCache> tokens_;
   std::unique_ptr<consent::ConsentIndex> consents_;
   std::unique_ptr<consent::AuditLog> audit_;
+  bool audit_reported_ = false;  // close() runs twice (explicitly, then ~Runtime)
   std::unique_ptr<ChangeFollower> follower_;
   AppContext app_;
 };

@@ -59,6 +59,10 @@ struct Settings {
   // Consent enforcement on every path out: 1 (always, in production); 0
   // only to measure what enforcement costs (bench), announced at start.
   int consent_enforcement = 1;
+  // The audit trail: 1 (always, in production: nothing is disclosed
+  // unrecorded); 0 only to measure what auditing costs (bench), announced
+  // at start.
+  int audit = 1;
   std::vector<ConfiguredClient> clients;      // from the config file only
 };
 

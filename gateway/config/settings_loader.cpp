@@ -101,6 +101,8 @@ const std::vector<SettingDef>& defs() {
       {"consent_enforcement", "CAREBRIDGE_CONSENT_ENFORCEMENT",
        "1: consent decides every disclosure; 0: off, for measuring its cost only",
        number(&Settings::consent_enforcement)},
+      {"audit", "CAREBRIDGE_AUDIT", "1: every disclosure and denial is recorded first; 0: off, for measuring its cost only",
+       number(&Settings::audit)},
   };
   return kDefs;
 }

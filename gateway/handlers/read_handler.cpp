@@ -74,7 +74,7 @@ constexpr const char* kNoVersion = "No such version of this resource";
 // there: both are recorded, so the two take the same time, too).
 net::awaitable<void> audit_read(Exchange& x, const AppContext& app, const fhir::store::VersionRecord* rec,
                                 const char* interaction) {
-  if (x.response.status >= 500) co_return;  // a storage error: nothing to record
+  if (x.response.status >= 500 || app.audit == nullptr) co_return;  // a storage error: nothing to record
   consent::AuditDescription d = describe_request(x, app, interaction);
   const consent::DisclosureFilter* filter = disclosure_for(x, app);
   const std::string asked = x.route.type + "/" + x.route.id;

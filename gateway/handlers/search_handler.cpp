@@ -84,7 +84,7 @@ net::awaitable<void> respond(Exchange& x, const AppContext& app, SearchRequest r
   }
   x.response.status = 200;
   x.response.body = searchset_bundle(app, request, *result, path, extra_query);
-  co_await record_audit(x, app, describe_search(x, app, request, *result));
+  if (app.audit != nullptr) co_await record_audit(x, app, describe_search(x, app, request, *result));
 }
 
 }  // namespace

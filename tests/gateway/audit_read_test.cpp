@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "consent/audit/audit_event.hpp"
 #include "consent/audit/audit_log.hpp"
 #include "fhir/json/parse.hpp"
 #include "gateway/app/runtime.hpp"
@@ -36,7 +37,7 @@ class AuditReadTest : public GatewayTest {
     EXPECT_TRUE(page.ok());
     std::vector<Value> out;
     if (page.ok())
-      for (const auto& r : page->records) out.push_back(*fhir::json::parse(r.json));
+      for (const auto& r : page->records) out.push_back(*fhir::json::parse(*consent::audit_event_json(r)));
     return out;
   }
   static std::vector<std::string> subtypes(const Value& ev) {

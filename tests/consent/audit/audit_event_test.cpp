@@ -8,6 +8,7 @@
 #include <string>
 
 #include "consent/audit/audit_event.hpp"
+#include "consent/audit/audit_fields.hpp"
 #include "fhir/core/base64.hpp"
 #include "fhir/json/parse.hpp"
 #include "profiles/type_model.hpp"
@@ -125,18 +126,53 @@ TEST(AuditEventTest, WritesAreCreateUpdateDelete) {
   }
 }
 
-TEST(AuditEventTest, TheLogRecordsSearchValuesAreTheEventsOwn) {
+TEST(AuditEventTest, TheLogRecordsEveryFactAsAField) {
   AuditDescription d = partner_search();
   AuditEntry e = audit_entry(d);
-  EXPECT_EQ(e.json, audit_event_json(d));
   EXPECT_EQ(e.recorded_ms, d.recorded_ms);
-  EXPECT_EQ(e.subtypes, (std::vector<std::string>{"search-type", "disclose"}));
-  EXPECT_EQ(e.outcome, "0");
-  EXPECT_EQ(e.agent, "harbor-clinic");
-  EXPECT_EQ(e.organization, "Organization/demo-harbor");
-  EXPECT_EQ(e.purpose, "TREAT");
-  EXPECT_EQ(e.patients, std::vector<std::string>{"p1"});
-  EXPECT_EQ(e.entities, (std::vector<std::string>{"Condition/c1/_history/2", "Condition/c2/_history/1"}));
+  auto has = [&e](std::string_view kind, std::string_view value) {
+    for (const auto& f : e.fields)
+      if (f.kind == kind && f.value == value) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("subtype", "search-type"));
+  EXPECT_TRUE(has("subtype", "disclose"));
+  EXPECT_TRUE(has("outcome", "0"));
+  EXPECT_TRUE(has("agent", "harbor-clinic"));
+  EXPECT_TRUE(has("organization", "Organization/demo-harbor"));
+  EXPECT_TRUE(has("purpose", "TREAT"));
+  EXPECT_TRUE(has("patient", "p1"));
+  EXPECT_TRUE(has("entity", "Condition/c1/_history/2 Consent/c-harbor/_history/1 provision"));
+}
+
+// What the log stores renders back to the event the description makes
+// (entities come back sorted, as they are here).
+TEST(AuditEventTest, AStoredRecordRendersTheSameEvent) {
+  AuditDescription d = partner_search();
+  d.user_name = "Dr.\nMallory";  // free text: the control character becomes a space
+  auto fields = audit_fields(audit_entry(d));
+  ASSERT_TRUE(fields.ok());
+  AuditRecord r{42, d.recorded_ms, fields_text(*fields)};
+  auto back = describe_record(r);
+  ASSERT_TRUE(back.ok());
+  d.user_name = "Dr. Mallory";
+  EXPECT_EQ(audit_event_json(*back), audit_event_json(d));
+  auto rendered = audit_event_json(r);
+  ASSERT_TRUE(rendered.ok());
+  EXPECT_EQ(*rendered, audit_event_json(d, "42"));
+  EXPECT_FALSE(describe_record(AuditRecord{1, 0, "type\trest"}).ok());
+}
+
+TEST(AuditEventTest, BreakTheGlassKeepsTheNatureOfTheEmergency) {
+  AuditDescription d = partner_search();
+  d.purpose = "ETREAT";
+  d.break_glass = true;
+  d.emergency = "overdose in ED";
+  const Value ev = parsed_valid(d);
+  const auto& purposes = ev.find("purposeOfEvent")->items();
+  ASSERT_EQ(purposes.size(), 2u);
+  EXPECT_EQ(purposes[1].find("coding")->items()[0].string_at("code"), "BTG");
+  EXPECT_EQ(purposes[1].string_at("text"), "overdose in ED");
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ TEST_F(AuditExportTest, TamperingWithTheArchiveIsFound) {
   {
     RawDb raw(archive);
     raw.drop_triggers();
-    ASSERT_EQ(raw.exec("UPDATE audit_record SET json = '{}' WHERE seq = 3"), SQLITE_OK);
+    ASSERT_EQ(raw.exec("UPDATE audit_record SET fields = '' WHERE seq = 3"), SQLITE_OK);
   }
   auto report = verify_audit_log(archive, std::nullopt);
   ASSERT_TRUE(report.ok());

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "consent/audit/audit_log.hpp"
+#include "consent/audit/audit_fields.hpp"
 #include "fhir/core/clock.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -23,18 +24,25 @@ inline constexpr std::int64_t kT0 = 1'700'000'000'000;
 // kT0 + i seconds.
 inline AuditEntry make_entry(int i) {
   AuditEntry e;
-  e.json = R"({"resourceType":"AuditEvent","id":"a)" + std::to_string(i) + R"("})";
   e.recorded_ms = kT0 + i * 1000;
-  e.type = "rest";
-  e.subtypes = {i % 5 == 0 ? "search-type" : "read"};
-  if (i % 4 == 0) e.subtypes.push_back("disclose");
-  e.outcome = i % 7 == 0 ? "4" : "0";
-  e.agent = "client-" + std::to_string(i % 2);
-  e.organization = "Organization/org-" + std::to_string(i % 2);
-  e.purpose = i % 3 == 0 ? "ETREAT" : "TREAT";
-  e.patients = {"p" + std::to_string(i % 3)};
-  e.entities = {"Observation/o" + std::to_string(i) + "/_history/1"};
+  auto add = [&e](std::string kind, std::string value) { e.fields.push_back({std::move(kind), std::move(value)}); };
+  add("type", "rest");
+  add("subtype", i % 5 == 0 ? "search-type" : "read");
+  if (i % 4 == 0) add("subtype", "disclose");
+  add("outcome", i % 7 == 0 ? "4" : "0");
+  add("agent", "client-" + std::to_string(i % 2));
+  add("organization", "Organization/org-" + std::to_string(i % 2));
+  add("purpose", i % 3 == 0 ? "ETREAT" : "TREAT");
+  add("patient", "p" + std::to_string(i % 3));
+  add("entity", "Observation/o" + std::to_string(i) + "/_history/1 policy:tpo-default");
+  add("query", "Observation/o" + std::to_string(i));
   return e;
+}
+
+// The fields text entry e is stored as.
+inline std::string stored_text(const AuditEntry& e) {
+  auto fields = audit_fields(e);
+  return fields ? fields_text(*fields) : std::string();
 }
 
 inline fhir::Result<std::int64_t> append_sync(AuditLog& log, AuditEntry e) {

@@ -70,7 +70,7 @@ TEST_F(AuditLogTest, DurableAcrossReopen) {
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->total, 11);
   ASSERT_EQ(page->records.size(), 11u);
-  EXPECT_EQ(page->records[0].json, make_entry(1).json);
+  EXPECT_EQ(page->records[0].fields, stored_text(make_entry(1)));
   EXPECT_EQ(page->records[0].recorded_ms, make_entry(1).recorded_ms);
   log->close();
   auto report = verify_audit_log(path(), std::nullopt);
@@ -84,7 +84,7 @@ TEST_F(AuditLogTest, DurableAcrossReopen) {
 TEST_F(AuditLogTest, UpdateAndDeleteThroughSqlAreRefused) {
   write_log(3, 1000);
   RawDb raw(path());
-  EXPECT_EQ(raw.exec("UPDATE audit_record SET json = '{}' WHERE seq = 2"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.exec("UPDATE audit_record SET fields = '' WHERE seq = 2"), SQLITE_CONSTRAINT);
   EXPECT_NE(raw.last_error().find("append-only"), std::string::npos) << raw.last_error();
   EXPECT_EQ(raw.exec("DELETE FROM audit_record WHERE seq = 3"), SQLITE_CONSTRAINT);
   EXPECT_EQ(raw.exec("DELETE FROM audit_index"), SQLITE_CONSTRAINT);
@@ -146,7 +146,7 @@ TEST_F(AuditLogTest, AnEntryWithAControlCharacterIsRefusedAlone) {
   auto log = open_log();
   ASSERT_TRUE(log);
   AuditEntry bad = make_entry(1);
-  bad.patients = {"p1\np2"};
+  bad.fields.push_back({"patient", "p1\np2"});
   auto refused = append_sync(*log, bad);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.issue().http_status, 400);

@@ -95,7 +95,7 @@ TEST_F(AuditSearchTest, ReturnsTheRecordAsAppended) {
   auto page = log_->search(q);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->records.size(), 1u);
-  EXPECT_EQ(page->records[0].json, make_entry(5).json);
+  EXPECT_EQ(page->records[0].fields, stored_text(make_entry(5)));
   EXPECT_EQ(page->records[0].recorded_ms, make_entry(5).recorded_ms);
 }
 

@@ -64,7 +64,7 @@ TEST_F(AuditVerifyTest, AnHonestLogVerifies) {
 }
 
 TEST_F(AuditVerifyTest, FindsAnEditedRecord) {
-  exec(R"(UPDATE audit_record SET json = '{"resourceType":"AuditEvent","id":"forged"}' WHERE seq = 37)");
+  exec("UPDATE audit_record SET fields = replace(fields, 'outcome\t0', 'outcome\t4') WHERE seq = 37");
   const AuditProblem p = first_problem();
   EXPECT_EQ(p.seq, 37);
   EXPECT_EQ(p.kind, AuditProblemKind::edited) << p.detail;
@@ -113,8 +113,9 @@ TEST_F(AuditVerifyTest, FindsTwoSwappedRecords) {
 
 TEST_F(AuditVerifyTest, FindsAnInsertedForgery) {
   shift_from(60, 1);
-  exec(R"(INSERT INTO audit_record (seq, recorded_ms, json, fields, prev_hash, hash)
-          VALUES (60, 1, '{"resourceType":"AuditEvent"}', '', 'aa', 'bb'))");
+  exec(R"(INSERT INTO audit_record (seq, recorded_ms, fields, prev_hash, hash)
+          VALUES (60, 1, 'type	rest
+', 'aa', 'bb'))");
   const AuditProblem p = first_problem();
   EXPECT_EQ(p.seq, 60);
   EXPECT_EQ(p.kind, AuditProblemKind::inserted) << p.detail;
@@ -127,10 +128,10 @@ TEST_F(AuditVerifyTest, FindsAnInsertedForgeryWithAValidHash) {
   shift_from(61, 1);
   const auto prev = digest_from_hex(raw_->text("SELECT hash FROM audit_record WHERE seq = 60"));
   ASSERT_TRUE(prev);
-  const std::string json = R"({"resourceType":"AuditEvent","id":"forged"})";
-  const auto hash = chain_hash(*prev, CanonicalRecord{61, kT0, json, ""});
-  exec("INSERT INTO audit_record (seq, recorded_ms, json, fields, prev_hash, hash) VALUES (61, " +
-       std::to_string(kT0) + ", '" + json + "', '', '" + to_hex(*prev) + "', '" + to_hex(hash) + "')");
+  const std::string fields = "purpose\tTREAT\ntype\trest\n";
+  const auto hash = chain_hash(*prev, CanonicalRecord{61, kT0, fields});
+  exec("INSERT INTO audit_record (seq, recorded_ms, fields, prev_hash, hash) VALUES (61, " + std::to_string(kT0) +
+       ", '" + fields + "', '" + to_hex(*prev) + "', '" + to_hex(hash) + "')");
   const AuditProblem p = first_problem();
   EXPECT_EQ(p.seq, 61);
   EXPECT_EQ(p.kind, AuditProblemKind::inserted) << p.detail;
@@ -152,13 +153,11 @@ TEST_F(AuditVerifyTest, FindsARewrittenChainAtTheNextCheckpoint) {
   AuditDigest prev = *digest_from_hex(raw_->text("SELECT hash FROM audit_record WHERE seq = 32"));
   for (int seq = 33; seq <= 45; ++seq) {
     const std::string where = " WHERE seq = " + std::to_string(seq);
-    const std::string json =
-        seq == 33 ? std::string(R"({"resourceType":"AuditEvent","id":"forged"})")
-                  : raw_->text("SELECT json FROM audit_record" + where);
-    const std::string fields = raw_->text("SELECT fields FROM audit_record" + where);
+    std::string fields = raw_->text("SELECT fields FROM audit_record" + where);
+    if (seq == 33) fields.replace(fields.find("purpose\tETREAT"), 14, "purpose\tHPAYMT");
     const std::int64_t ms = std::stoll(raw_->text("SELECT recorded_ms FROM audit_record" + where));
-    const AuditDigest hash = chain_hash(prev, CanonicalRecord{seq, ms, json, fields});
-    exec("UPDATE audit_record SET json = '" + json + "', prev_hash = '" + to_hex(prev) + "', hash = '" +
+    const AuditDigest hash = chain_hash(prev, CanonicalRecord{seq, ms, fields});
+    exec("UPDATE audit_record SET fields = '" + fields + "', prev_hash = '" + to_hex(prev) + "', hash = '" +
          to_hex(hash) + "'" + where);
     prev = hash;
   }
