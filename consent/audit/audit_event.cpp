@@ -143,6 +143,38 @@ std::string clean(std::string_view text) {
   return out;
 }
 
+// An entity field: "Reference patients basis", patients comma-separated
+// ("-" for none). References and ids hold no space or comma.
+std::string entity_value(const AuditedEntity& x) {
+  std::string v = x.reference;
+  v += ' ';
+  if (x.patients.empty()) v += '-';
+  for (std::size_t i = 0; i < x.patients.size(); ++i) {
+    if (i > 0) v += ',';
+    v += x.patients[i];
+  }
+  v += ' ';
+  v += clean(x.basis);
+  return v;
+}
+
+AuditedEntity parse_entity(std::string_view v) {
+  AuditedEntity x;
+  const auto first = v.find(' ');
+  x.reference = std::string(v.substr(0, first));
+  if (first == std::string_view::npos) return x;
+  v.remove_prefix(first + 1);
+  const auto second = v.find(' ');
+  std::string_view patients = v.substr(0, second);
+  x.basis = second == std::string_view::npos ? std::string() : std::string(v.substr(second + 1));
+  while (!patients.empty() && patients != "-") {
+    const auto comma = patients.find(',');
+    x.patients.emplace_back(patients.substr(0, comma));
+    patients.remove_prefix(comma == std::string_view::npos ? patients.size() : comma + 1);
+  }
+  return x;
+}
+
 }  // namespace
 
 AuditEntry audit_entry(const AuditDescription& d) {
@@ -169,7 +201,7 @@ AuditEntry audit_entry(const AuditDescription& d) {
   add(k::kEmergency, clean(d.emergency));
   add(k::kGateway, d.gateway);
   for (const auto& p : d.patients) add(k::kPatient, p);
-  for (const auto& x : d.entities) add(k::kEntity, x.basis.empty() ? x.reference : x.reference + " " + clean(x.basis));
+  for (const auto& x : d.entities) add(k::kEntity, entity_value(x));
   return e;
 }
 
@@ -211,9 +243,7 @@ fhir::Result<AuditDescription> describe_record(const AuditRecord& record) {
     } else if (kind == k::kPatient) {
       d.patients.push_back(std::move(f.value));
     } else if (kind == k::kEntity) {
-      const auto space = f.value.find(' ');
-      if (space == std::string::npos) d.entities.push_back({std::move(f.value), ""});
-      else d.entities.push_back({f.value.substr(0, space), f.value.substr(space + 1)});
+      d.entities.push_back(parse_entity(f.value));
     }
     // type is always "rest"; kinds this build does not know are kept in
     // the hash and left out of the rendering.

@@ -29,6 +29,10 @@ namespace consent {
 struct AuditedEntity {
   std::string reference;  // "Type/id/_history/v" (or "Type/id" for what was asked and withheld)
   std::string basis;      // what allowed (or withheld) it: "Consent/x/_history/1 provision" or "policy:<rule>"
+  // The patients this version is about: a patient's accounting of
+  // disclosures lists only their own resources out of a search that
+  // returned several patients' data.
+  std::vector<std::string> patients;
 };
 
 struct AuditDescription {

@@ -23,7 +23,7 @@ namespace audit_kind {
 inline constexpr std::string_view kAgent = "agent";              // the requesting client's id
 inline constexpr std::string_view kBreakGlass = "break-glass";   // "1": allowed by the emergency rule only
 inline constexpr std::string_view kEmergency = "emergency";      // the nature of the emergency, as stated
-inline constexpr std::string_view kEntity = "entity";            // "Type/id/_history/v" or "Type/id", then " basis"
+inline constexpr std::string_view kEntity = "entity";            // "Reference patients basis" (audit_event.cpp)
 inline constexpr std::string_view kGateway = "gateway";          // the gateway's identity
 inline constexpr std::string_view kOrganization = "organization";  // "Organization/ID"
 inline constexpr std::string_view kOutcome = "outcome";          // "0", "4", "8"

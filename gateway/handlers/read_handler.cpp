@@ -83,9 +83,10 @@ net::awaitable<void> audit_read(Exchange& x, const AppContext& app, const fhir::
     d.outcome = 4;
     const std::string basis = rec != nullptr && filter != nullptr ? filter->basis(*rec) : "not found";
     d.outcome_text = rec != nullptr && !rec->deleted ? "withheld: " + basis : (rec ? "deleted" : "not found");
-    d.entities.push_back({asked, basis});
+    d.entities.push_back({asked, basis, d.patients});
   } else {
-    d.entities.push_back({version_reference(*rec), filter != nullptr ? filter->basis(*rec) : "policy:custodian"});
+    d.entities.push_back(
+        {version_reference(*rec), filter != nullptr ? filter->basis(*rec) : "policy:custodian", d.patients});
     mark_disclosure(d, app, filter);
   }
   co_await record_audit(x, app, std::move(d));

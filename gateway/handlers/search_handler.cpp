@@ -65,8 +65,8 @@ consent::AuditDescription describe_search(const Exchange& x, const AppContext& a
   std::set<std::string> patients;
   auto add = [&](const RecordPtr& r) {
     const std::string basis = request.disclosure != nullptr ? request.disclosure->basis(*r) : "policy:custodian";
-    d.entities.push_back({version_reference(*r), basis});
-    for (auto& p : consent::split_patients(r->patients)) patients.insert(std::move(p));
+    d.entities.push_back({version_reference(*r), basis, consent::split_patients(r->patients)});
+    patients.insert(d.entities.back().patients.begin(), d.entities.back().patients.end());
   };
   for (const auto& r : result.matches) add(r);
   for (const auto& r : result.included) add(r);

@@ -47,8 +47,8 @@ AuditDescription partner_search() {
   d.purpose = "TREAT";
   d.query = "Condition?patient=p1&code=F11.20";
   d.patients = {"p1"};
-  d.entities = {{"Condition/c1/_history/2", "Consent/c-harbor/_history/1 provision"},
-                {"Condition/c2/_history/1", "policy:tpo-default"}};
+  d.entities = {{"Condition/c1/_history/2", "Consent/c-harbor/_history/1 provision", {"p1"}},
+                {"Condition/c2/_history/1", "policy:tpo-default", {"p1"}}};
   d.disclosure = true;
   d.gateway = "https://gateway.example.org";
   return d;
@@ -98,7 +98,7 @@ TEST(AuditEventTest, ADenialNamesWhatWasAskedAndWhy) {
   d.query = "Condition/c9";
   d.outcome = 4;
   d.outcome_text = "withheld: policy:part2-no-consent";
-  d.entities = {{"Condition/c9", "policy:part2-no-consent"}};
+  d.entities = {{"Condition/c9", "policy:part2-no-consent", {}}};
   d.disclosure = false;
   Value ev = parsed_valid(d);
   EXPECT_EQ(ev.string_at("outcome"), "4");
@@ -142,7 +142,7 @@ TEST(AuditEventTest, TheLogRecordsEveryFactAsAField) {
   EXPECT_TRUE(has("organization", "Organization/demo-harbor"));
   EXPECT_TRUE(has("purpose", "TREAT"));
   EXPECT_TRUE(has("patient", "p1"));
-  EXPECT_TRUE(has("entity", "Condition/c1/_history/2 Consent/c-harbor/_history/1 provision"));
+  EXPECT_TRUE(has("entity", "Condition/c1/_history/2 p1 Consent/c-harbor/_history/1 provision"));
 }
 
 // What the log stores renders back to the event the description makes
@@ -161,6 +161,19 @@ TEST(AuditEventTest, AStoredRecordRendersTheSameEvent) {
   ASSERT_TRUE(rendered.ok());
   EXPECT_EQ(*rendered, audit_event_json(d, "42"));
   EXPECT_FALSE(describe_record(AuditRecord{1, 0, "type\trest"}).ok());
+  // Which patient each version is about comes back too (none: "-").
+  d.entities.push_back({"Group/g1/_history/1", "policy:custodian", {}});
+  d.entities[0].patients = {"p1", "p2"};
+  d.patients = {"p1", "p2"};
+  fields = audit_fields(audit_entry(d));
+  ASSERT_TRUE(fields.ok());
+  back = describe_record(AuditRecord{43, d.recorded_ms, fields_text(*fields)});
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->entities.size(), 3u);
+  EXPECT_EQ(back->entities[0].patients, (std::vector<std::string>{"p1", "p2"}));
+  EXPECT_EQ(back->entities[0].basis, "Consent/c-harbor/_history/1 provision");
+  EXPECT_EQ(back->entities[2].reference, "Group/g1/_history/1");
+  EXPECT_TRUE(back->entities[2].patients.empty());
 }
 
 TEST(AuditEventTest, BreakTheGlassKeepsTheNatureOfTheEmergency) {

@@ -34,7 +34,7 @@ inline AuditEntry make_entry(int i) {
   add("organization", "Organization/org-" + std::to_string(i % 2));
   add("purpose", i % 3 == 0 ? "ETREAT" : "TREAT");
   add("patient", "p" + std::to_string(i % 3));
-  add("entity", "Observation/o" + std::to_string(i) + "/_history/1 policy:tpo-default");
+  add("entity", "Observation/o" + std::to_string(i) + "/_history/1 p" + std::to_string(i % 3) + " policy:tpo-default");
   add("query", "Observation/o" + std::to_string(i));
   return e;
 }
