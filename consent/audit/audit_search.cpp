@@ -105,6 +105,10 @@ fhir::Result<AuditPage> search_audit(Connection& conn, const AuditQuery& q) {
   if (count > kMaxValues) return fhir::make_issue(fhir::err::kInvalidParameter, "too many search values");
   f.add_time(">=", q.recorded_from_ms);
   f.add_time("<", q.recorded_before_ms);
+  if (q.seq) {
+    f.int_sql += " AND seq = ?";
+    f.ints.push_back(*q.seq);
+  }
 
   // One snapshot for the count and the page.
   auto txn = fhir::store::Transaction::begin(conn, fhir::store::Transaction::Kind::deferred);

@@ -30,6 +30,7 @@ struct AuditQuery {
   std::vector<std::string> organization;
   std::optional<std::int64_t> recorded_from_ms;    // recorded_ms >= this
   std::optional<std::int64_t> recorded_before_ms;  // recorded_ms < this
+  std::optional<std::int64_t> seq;                 // this record only (a read by id)
   std::int64_t offset = 0;
   std::int64_t limit = 100;
 };

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <memory>
 
 #include "consent/audit/audit_log.hpp"
@@ -43,6 +44,30 @@ std::string version_reference(const fhir::store::VersionRecord& rec) {
   return rec.type + "/" + rec.id + "/_history/" + std::to_string(rec.version);
 }
 
+void add_version(consent::AuditDescription& d, const consent::DisclosureFilter* filter,
+                 const fhir::store::VersionRecord& rec, std::string basis) {
+  if (basis.empty()) basis = filter != nullptr ? filter->basis(rec) : "policy:custodian";
+  d.entities.push_back({version_reference(rec), std::move(basis), consent::split_patients(rec.patients)});
+  for (const auto& p : d.entities.back().patients)
+    if (std::find(d.patients.begin(), d.patients.end(), p) == d.patients.end()) d.patients.push_back(p);
+}
+
+void add_refusal(consent::AuditDescription& d, const consent::DisclosureFilter* filter, const std::string& asked,
+                 const fhir::store::VersionRecord* rec) {
+  d.outcome = 4;
+  if (rec == nullptr) {
+    d.outcome_text = "not found";
+    d.entities.push_back({asked, "not found", {}});
+    return;
+  }
+  const bool withheld = filter != nullptr && !filter->may_receive(*rec);
+  std::string basis = withheld ? filter->basis(*rec) : rec->deleted ? "deleted" : "refused";
+  d.outcome_text = withheld ? "withheld: " + basis : basis;
+  d.entities.push_back({asked, std::move(basis), consent::split_patients(rec->patients)});
+  for (const auto& p : d.entities.back().patients)
+    if (std::find(d.patients.begin(), d.patients.end(), p) == d.patients.end()) d.patients.push_back(p);
+}
+
 consent::AuditDescription describe_request(const Exchange& x, const AppContext& app, std::string interaction) {
   consent::AuditDescription d;
   d.interaction = std::move(interaction);
@@ -63,12 +88,15 @@ consent::AuditDescription describe_request(const Exchange& x, const AppContext& 
   return d;
 }
 
-net::awaitable<fhir::Status> record_audit(Exchange& x, const AppContext& app, consent::AuditDescription d) {
+net::awaitable<fhir::Status> record_audit(Exchange& x, const AppContext& app, consent::AuditDescription d,
+                                          const char* failure_text) {
   if (app.audit == nullptr) co_return fhir::ok_status();
   auto seq = co_await append_durably(*app.audit, consent::audit_entry(d));
   if (seq) co_return fhir::ok_status();
   // Fail closed: whatever the response held is not sent.
-  x.fail(fhir::make_issue(fhir::err::kUnavailable, "The audit trail cannot be written; nothing was disclosed"));
+  x.fail(fhir::make_issue(fhir::err::kUnavailable,
+                          failure_text != nullptr ? failure_text
+                                                  : "The audit trail cannot be written; nothing was disclosed"));
   co_return seq.take_issue();
 }
 

@@ -32,8 +32,23 @@ void mark_disclosure(consent::AuditDescription& d, const AppContext& app, const 
 // "Type/id/_history/v"
 std::string version_reference(const fhir::store::VersionRecord& rec);
 
+// Adds rec to d as a version that left (or was written), with what allowed
+// it (filter null: the requester is exempt, "policy:custodian") and its
+// patients, which join d.patients.
+void add_version(consent::AuditDescription& d, const consent::DisclosureFilter* filter,
+                 const fhir::store::VersionRecord& rec, std::string basis = {});
+
+// The request named asked ("Type/id") and got nothing: rec is what the
+// store holds there (null: nothing). Makes d a refusal (outcome 4) naming
+// what was asked and why: withheld with the decision's basis, deleted, or
+// not found.
+void add_refusal(consent::AuditDescription& d, const consent::DisclosureFilter* filter, const std::string& asked,
+                 const fhir::store::VersionRecord* rec);
+
 // Appends d to the audit log and waits until it is durable. On failure the
-// exchange is answered 503 (whatever it held) and the error returned.
-net::awaitable<fhir::Status> record_audit(Exchange& x, const AppContext& app, consent::AuditDescription d);
+// exchange is answered 503 (whatever it held) with failure_text (default:
+// nothing was disclosed) and the error returned.
+net::awaitable<fhir::Status> record_audit(Exchange& x, const AppContext& app, consent::AuditDescription d,
+                                          const char* failure_text = nullptr);
 
 }  // namespace gateway

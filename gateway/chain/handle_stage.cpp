@@ -5,12 +5,18 @@
 namespace gateway {
 
 net::awaitable<Flow> handle_stage(Exchange& x, const AppContext& app) {
+  // AuditEvent is the gateway's own trail: searched and read from the
+  // audit log, never the store (which holds none: writes are refused).
+  const bool trail = x.route.type == "AuditEvent";
   switch (x.route.interaction) {
     case Interaction::capabilities: co_await handle_capabilities(x, app); break;
     case Interaction::smart_configuration: co_await handle_smart_configuration(x, app); break;
     case Interaction::jwks: co_await handle_jwks(x, app); break;
     case Interaction::token: co_await handle_token(x, app); break;
-    case Interaction::read: co_await handle_read(x, app); break;
+    case Interaction::read:
+      if (trail) co_await handle_audit_read(x, app);
+      else co_await handle_read(x, app);
+      break;
     case Interaction::vread: co_await handle_vread(x, app); break;
     case Interaction::create: co_await handle_create(x, app); break;
     case Interaction::update:
@@ -24,10 +30,14 @@ net::awaitable<Flow> handle_stage(Exchange& x, const AppContext& app) {
     case Interaction::history_type:
     case Interaction::history_system: co_await handle_history(x, app); break;
     case Interaction::search_type:
+      if (trail) co_await handle_audit_search(x, app);
+      else co_await handle_search(x, app);
+      break;
     case Interaction::search_system:
     case Interaction::search_compartment: co_await handle_search(x, app); break;
     case Interaction::everything: co_await handle_everything(x, app); break;
     case Interaction::consent_decision: co_await handle_consent_decision(x, app); break;
+    case Interaction::disclosures: co_await handle_disclosures(x, app); break;
   }
   co_return Flow::next;
 }

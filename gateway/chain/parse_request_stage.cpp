@@ -42,6 +42,17 @@ bool accepts_json(std::string_view accept) {
   return false;
 }
 
+bool is_csv_type(const std::string& t) { return t == "csv" || t == "text/csv"; }
+
+bool accepts_csv(std::string_view accept) {
+  while (!accept.empty()) {
+    std::size_t comma = accept.find(',');
+    if (is_csv_type(media_type(accept.substr(0, comma)))) return true;
+    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+  }
+  return false;
+}
+
 Flow fail(Exchange& x, const fhir::ErrorDef& def, std::string why) {
   x.fail(fhir::make_issue(def, std::move(why)));
   return Flow::respond;
@@ -74,12 +85,15 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
   // well-known document SHALL be JSON); only FHIR routes negotiate.
   const bool oauth = x.path == "auth/token" || x.path == ".well-known/smart-configuration" ||
                      x.path == ".well-known/jwks.json";
+  // The accounting of disclosures also prints as CSV (handlers/
+  // disclosures_handler.cpp picks the form).
+  const bool csv_ok = x.path.size() > 13 && x.path.compare(x.path.size() - 13, 13, "/$disclosures") == 0;
   // _format overrides Accept (R4 http.html#mime-type).
   if (oauth) {
   } else if (auto f = fhir::first_param(x.query, "_format")) {
-    if (!is_json_type(media_type(*f)))
+    if (!is_json_type(media_type(*f)) && !(csv_ok && is_csv_type(media_type(*f))))
       return fail(x, fhir::err::kNotAcceptable, "This server speaks JSON only (_format=json)");
-  } else if (!accepts_json(x.request.header("accept"))) {
+  } else if (!accepts_json(x.request.header("accept")) && !(csv_ok && accepts_csv(x.request.header("accept")))) {
     return fail(x, fhir::err::kNotAcceptable,
                 "This server answers in application/fhir+json only");
   }

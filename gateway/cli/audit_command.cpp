@@ -21,9 +21,11 @@ namespace gateway {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: carebridge audit verify [--db PATH] [--audit-db FILE] [--audit-key-file FILE]\n"
+    "usage: carebridge audit verify [--db PATH] [--audit-db FILE] [--audit-key-file FILE] [--require-signed]\n"
     "       carebridge audit export [--db PATH] [--audit-db FILE] [--audit-key-file FILE] --out FILE\n"
-    "the audit log defaults to PATH.audit.db, its key to the audit log's name + .key.pem\n";
+    "the audit log defaults to PATH.audit.db, its key to the audit log's name + .key.pem\n"
+    "--require-signed: exit 3 when records follow the last signed checkpoint (for a log closed cleanly,\n"
+    "  or an archive: a record appended after it cannot be told from an honest one)\n";
 
 struct AuditArgs {
   std::string db;
@@ -31,6 +33,7 @@ struct AuditArgs {
   std::string key_file;
   bool key_file_given = false;
   std::string out;
+  bool require_signed = false;
 };
 
 int usage(const std::string& why) {
@@ -48,6 +51,10 @@ std::optional<AuditArgs> parse(const std::vector<std::string>& rest, std::string
   AuditArgs a;
   for (std::size_t i = 0; i < rest.size(); ++i) {
     const std::string& flag = rest[i];
+    if (flag == "--require-signed") {
+      a.require_signed = true;
+      continue;
+    }
     if (i + 1 >= rest.size()) {
       why = flag + " needs a value";
       return std::nullopt;
@@ -90,7 +97,7 @@ std::optional<consent::AuditKey> trusted_key(const AuditArgs& a, std::string& er
 }
 
 // One line: what a cron job logs and an operator reads.
-int report(const std::string& file, const consent::AuditVerifyReport& r) {
+int report(const std::string& file, const consent::AuditVerifyReport& r, bool require_signed) {
   if (const auto& p = r.problem) {
     std::printf("audit log %s: seq %lld: %s: %s\n", file.c_str(), static_cast<long long>(p->seq),
                 consent::audit_problem_name(p->kind), p->detail.c_str());
@@ -100,6 +107,12 @@ int report(const std::string& file, const consent::AuditVerifyReport& r) {
               file.c_str(), static_cast<long long>(r.records), static_cast<long long>(r.checkpoints),
               static_cast<long long>(r.last_checkpoint_seq), r.last_hash.c_str(), r.key_fingerprint.c_str(),
               r.key_trusted ? "key file" : "stored in the log; pass --audit-key-file to check its origin");
+  if (require_signed && r.last_seq > r.last_checkpoint_seq) {
+    std::printf("audit log %s: unsigned: %lld records after the last checkpoint (seq %lld)\n", file.c_str(),
+                static_cast<long long>(r.last_seq - r.last_checkpoint_seq),
+                static_cast<long long>(r.last_checkpoint_seq));
+    return 3;
+  }
   return 0;
 }
 
@@ -110,7 +123,7 @@ int verify(const AuditArgs& a) {
   if (!error.empty()) return fail(error);
   auto result = consent::verify_audit_log(a.audit_db, key);
   if (!result) return fail(a.audit_db + ": " + result.issue().diagnostics);
-  return report(a.audit_db, *result);
+  return report(a.audit_db, *result, a.require_signed);
 }
 
 int export_archive(const AuditArgs& a) {
@@ -135,7 +148,7 @@ int export_archive(const AuditArgs& a) {
   if (auto st = consent::export_audit_log(a.audit_db, a.out); !st) return fail(st.issue().diagnostics);
   auto result = consent::verify_audit_log(a.out, key);
   if (!result) return fail(a.out + ": " + result.issue().diagnostics);
-  return report(a.out, *result);
+  return report(a.out, *result, a.require_signed);
 }
 
 }  // namespace

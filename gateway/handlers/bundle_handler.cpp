@@ -4,6 +4,7 @@
 #include "fhir/core/instant.hpp"
 #include "fhir/core/query.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/audit/audit_trail.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/disclosure/request_filter.hpp"
@@ -24,7 +25,7 @@ namespace {
 // resource (R4 http.html#transaction), searched once the writes have
 // committed (R4 processes GETs last). A bad query fails that entry only.
 net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outcomes, Exchange& x,
-                                                const AppContext& app) {
+                                                const AppContext& app, consent::AuditDescription& audit) {
   for (EntryOutcome& o : outcomes) {
     if (!o.search || o.issue) continue;
     auto params = fhir::parse_query(*o.search);
@@ -51,8 +52,40 @@ net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outco
     auto result = co_await app.storage->run([&] { return run_search(app, request); });
     if (!result) co_return result.take_issue();
     o.json = searchset_bundle(app, request, *result, o.type);
+    for (const auto& r : result->matches) add_version(audit, request.disclosure, *r);
+    for (const auto& r : result->included) add_version(audit, request.disclosure, *r);
   }
   co_return fhir::ok_status();
+}
+
+// The Bundle's AuditEvent: every version it wrote or let out, with what
+// allowed each. Entries by id that found nothing the requester may see
+// are each a refusal of their own (outcome 4), as a read would be.
+void audit_entries(const std::vector<EntryOutcome>& outcomes, const consent::DisclosureFilter* filter,
+                   consent::AuditDescription& audit, std::vector<consent::AuditDescription>& refusals,
+                   const consent::AuditDescription& request) {
+  for (const EntryOutcome& o : outcomes) {
+    if (o.issue) {
+      if (o.read && !o.search && (o.issue->http_status == 404 || o.issue->http_status == 410)) {
+        consent::AuditDescription d = request;
+        d.interaction = "read";
+        add_refusal(d, filter, o.type + "/" + o.id, o.found ? &*o.found : nullptr);
+        refusals.push_back(std::move(d));
+      }
+      continue;
+    }
+    if (o.read && o.found) {
+      add_version(audit, filter, *o.found);
+    } else if (o.seq > 0 || (o.version > 0 && !o.read)) {
+      // Written (seq), or a conditional create that matched what exists.
+      fhir::store::VersionRecord written;
+      written.type = o.type;
+      written.id = o.id;
+      written.version = o.version;
+      written.patients = o.patients;
+      add_version(audit, nullptr, written, o.seq > 0 ? "write" : "exists");
+    }
+  }
 }
 
 }  // namespace
@@ -79,11 +112,16 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
   // matters for bundles of tens of MB.
   std::string().swap(x.request.body);
   auto outcomes = co_await execute_plan(std::move(*plan), app);
+  consent::AuditDescription audit =
+      describe_request(x, app, kind == PlanKind::transaction ? "transaction" : "batch");
   if (!outcomes) {
     x.fail(outcomes.issue());  // a transaction fails whole, naming the entry
+    audit.outcome = outcomes.issue().http_status >= 500 ? 8 : 4;
+    audit.outcome_text = outcomes.issue().diagnostics;
+    co_await record_audit(x, app, std::move(audit));
     co_return;
   }
-  if (auto st = co_await run_search_entries(*outcomes, x, app); !st) {
+  if (auto st = co_await run_search_entries(*outcomes, x, app, audit); !st) {
     x.fail(st.issue());
     co_return;
   }
@@ -91,6 +129,14 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
   x.response.body = bundle_response_json(kind, *outcomes, fhir::new_resource_id(),
                                          fhir::format_instant(app.clock->now_ms()),
                                          representation);
+  if (app.audit == nullptr) co_return;
+  const consent::DisclosureFilter* filter = disclosure_for(x, app);
+  std::vector<consent::AuditDescription> refusals;
+  audit_entries(*outcomes, filter, audit, refusals, describe_request(x, app, "read"));
+  mark_disclosure(audit, app, filter);
+  for (auto& d : refusals)
+    if (!co_await record_audit(x, app, std::move(d))) co_return;
+  co_await record_audit(x, app, std::move(audit));
 }
 
 }  // namespace gateway

@@ -18,6 +18,7 @@
 #include "fhir/json/write.hpp"
 #include "fhir/store/store.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/audit/audit_trail.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/auth/purpose_of_use.hpp"
 #include "gateway/chain/exchange.hpp"
@@ -126,6 +127,12 @@ net::awaitable<void> handle_consent_decision(Exchange& x, const AppContext& app)
                                    app.consents->snapshot(), app.type_visibility, app.clock->now_ms());
   x.response.status = 200;
   x.response.body = answer(filter.explain(**found), **found, client->record.id, purpose->code);
+  // The answer names the resource and its patient to the compliance
+  // officer: recorded like the read it nearly is (never a disclosure).
+  if (app.audit == nullptr) co_return;
+  consent::AuditDescription d = describe_request(x, app, "operation");
+  add_version(d, nullptr, **found, "policy:consent-reader");
+  co_await record_audit(x, app, std::move(d));
 }
 
 }  // namespace gateway

@@ -25,5 +25,9 @@ net::awaitable<void> handle_history(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_search(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_everything(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_consent_decision(Exchange& x, const AppContext& app);
+// GET /AuditEvent and GET /AuditEvent/{id}: the audit log, not the store.
+net::awaitable<void> handle_audit_search(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_audit_read(Exchange& x, const AppContext& app);
+net::awaitable<void> handle_disclosures(Exchange& x, const AppContext& app);
 
 }  // namespace gateway

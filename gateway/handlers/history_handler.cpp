@@ -12,6 +12,7 @@
 #include "fhir/json/write.hpp"
 #include "fhir/store/store.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/audit/audit_trail.hpp"
 #include "gateway/disclosure/present.hpp"
 #include "gateway/disclosure/request_filter.hpp"
 #include "gateway/chain/exchange.hpp"
@@ -101,6 +102,23 @@ void append_entry(std::string& out, const AppContext& app, const consent::Disclo
   out += "\"}}";
 }
 
+const char* interaction_of(const Exchange& x) {
+  if (!x.route.id.empty()) return "history-instance";
+  return x.route.type.empty() ? "history-system" : "history-type";
+}
+
+// An instance history that found nothing the requester may see: what the
+// store holds there (read without the filter) says withheld or missing.
+net::awaitable<void> audit_refused_history(Exchange& x, const AppContext& app,
+                                           const consent::DisclosureFilter* filter) {
+  if (app.audit == nullptr) co_return;
+  auto head = co_await app.storage->run([&] { return app.store->read_head(x.route.type, x.route.id); });
+  if (!head) co_return;  // a storage error: already answered 404, nothing disclosed
+  consent::AuditDescription d = describe_request(x, app, interaction_of(x));
+  add_refusal(d, filter, x.route.type + "/" + x.route.id, *head ? &**head : nullptr);
+  co_await record_audit(x, app, std::move(d));
+}
+
 }  // namespace
 
 net::awaitable<void> handle_history(Exchange& x, const AppContext& app) {
@@ -110,7 +128,8 @@ net::awaitable<void> handle_history(Exchange& x, const AppContext& app) {
     co_return;
   }
   fhir::store::HistoryQuery q = std::move(*parsed);
-  q.filter = disclosure_for(x, app);
+  const consent::DisclosureFilter* filter = disclosure_for(x, app);
+  q.filter = filter;
   auto page = co_await app.storage->run([&]() -> fhir::Result<fhir::store::HistoryPage> {
     if (!q.at_or_below_seq) {
       auto last = app.store->last_seq();
@@ -125,8 +144,11 @@ net::awaitable<void> handle_history(Exchange& x, const AppContext& app) {
   }
   for (auto& v : page->entries) present(app, v);
   // Instance history of something never stored is a 404, not an empty page.
+  // Withheld from this requester (filtered inside the query) it reads the
+  // same; the audit trail tells the two apart.
   if (!q.id.empty() && page->total == 0 && q.offset == 0 && !q.since_ms) {
     x.fail(fhir::make_issue(fhir::err::kNotFound, "No resource with this id"));
+    co_await audit_refused_history(x, app, filter);
     co_return;
   }
 
@@ -159,6 +181,11 @@ net::awaitable<void> handle_history(Exchange& x, const AppContext& app) {
   out += '}';
   x.response.status = 200;
   x.response.body = std::move(out);
+  if (app.audit == nullptr) co_return;
+  consent::AuditDescription d = describe_request(x, app, interaction_of(x));
+  for (const auto& v : page->entries) add_version(d, filter, v);
+  mark_disclosure(d, app, filter);
+  co_await record_audit(x, app, std::move(d));
 }
 
 }  // namespace gateway

@@ -77,16 +77,10 @@ net::awaitable<void> audit_read(Exchange& x, const AppContext& app, const fhir::
   if (x.response.status >= 500 || app.audit == nullptr) co_return;  // a storage error: nothing to record
   consent::AuditDescription d = describe_request(x, app, interaction);
   const consent::DisclosureFilter* filter = disclosure_for(x, app);
-  const std::string asked = x.route.type + "/" + x.route.id;
-  if (rec != nullptr) d.patients = consent::split_patients(rec->patients);
   if (rec == nullptr || x.response.status >= 400) {
-    d.outcome = 4;
-    const std::string basis = rec != nullptr && filter != nullptr ? filter->basis(*rec) : "not found";
-    d.outcome_text = rec != nullptr && !rec->deleted ? "withheld: " + basis : (rec ? "deleted" : "not found");
-    d.entities.push_back({asked, basis, d.patients});
+    add_refusal(d, filter, x.route.type + "/" + x.route.id, rec);
   } else {
-    d.entities.push_back(
-        {version_reference(*rec), filter != nullptr ? filter->basis(*rec) : "policy:custodian", d.patients});
+    add_version(d, filter, *rec);
     mark_disclosure(d, app, filter);
   }
   co_await record_audit(x, app, std::move(d));

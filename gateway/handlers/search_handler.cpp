@@ -3,7 +3,6 @@
 // (R4 patient-operation-everything) over the patient compartment.
 // gateway/search/ does the work on the storage pool; this file turns the
 // request into a SearchRequest and the result into the response.
-#include <set>
 #include <string>
 #include <utility>
 
@@ -62,15 +61,8 @@ std::string interaction_code(Interaction i) {
 consent::AuditDescription describe_search(const Exchange& x, const AppContext& app, const SearchRequest& request,
                                           const SearchResult& result) {
   consent::AuditDescription d = describe_request(x, app, interaction_code(x.route.interaction));
-  std::set<std::string> patients;
-  auto add = [&](const RecordPtr& r) {
-    const std::string basis = request.disclosure != nullptr ? request.disclosure->basis(*r) : "policy:custodian";
-    d.entities.push_back({version_reference(*r), basis, consent::split_patients(r->patients)});
-    patients.insert(d.entities.back().patients.begin(), d.entities.back().patients.end());
-  };
-  for (const auto& r : result.matches) add(r);
-  for (const auto& r : result.included) add(r);
-  d.patients.assign(patients.begin(), patients.end());
+  for (const auto& r : result.matches) add_version(d, request.disclosure, *r);
+  for (const auto& r : result.included) add_version(d, request.disclosure, *r);
   mark_disclosure(d, app, request.disclosure);
   return d;
 }

@@ -4,6 +4,7 @@
 #include "fhir/core/errors.hpp"
 #include "fhir/resource/operation_outcome.hpp"
 #include "gateway/app/app_context.hpp"
+#include "gateway/audit/audit_trail.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/chain/exchange.hpp"
 #include "gateway/handlers/execute_plan.hpp"
@@ -31,6 +32,42 @@ std::string criteria_of(const Exchange& x) {
     out += fhir::percent_encode(k) + "=" + fhir::percent_encode(v);
   }
   return out;
+}
+
+// FHIR restful-interaction code (conditional forms included).
+const char* write_interaction(Interaction i) {
+  switch (i) {
+    case Interaction::create: return "create";
+    case Interaction::update:
+    case Interaction::conditional_update: return "update";
+    case Interaction::patch:
+    case Interaction::conditional_patch: return "patch";
+    default: return "delete";
+  }
+}
+
+// The write's AuditEvent, once it is stored: the version written (or, for
+// a conditional create that matched, the one that exists). If the trail
+// cannot take it the answer is 503, naming the version that was stored.
+net::awaitable<bool> audit_write(Exchange& x, const AppContext& app, const EntryOutcome& o) {
+  if (app.audit == nullptr) co_return true;
+  consent::AuditDescription d = describe_request(x, app, write_interaction(x.route.interaction));
+  if (o.version > 0) {
+    fhir::store::VersionRecord v;
+    v.type = o.type;
+    v.id = o.id;
+    v.version = o.version;
+    v.patients = o.patients;
+    add_version(d, nullptr, v, o.seq > 0 ? "write" : "exists");
+  }
+  // The client must learn what was stored (it may not retry blindly): the
+  // version is named, never its content.
+  const std::string stored = o.version > 0 ? " as " + o.type + "/" + o.id + "/_history/" + std::to_string(o.version)
+                                           : std::string();
+  const std::string text = "The change was stored" + stored +
+                           ", but its audit record could not be written; read it before retrying";
+  auto st = co_await record_audit(x, app, std::move(d), text.c_str());
+  co_return st.ok();
 }
 
 net::awaitable<std::optional<EntryOutcome>> run_rest_write(Exchange& x, const AppContext& app,
@@ -69,6 +106,7 @@ net::awaitable<std::optional<EntryOutcome>> run_rest_write(Exchange& x, const Ap
     x.fail(outcomes.issue());
     co_return std::nullopt;
   }
+  if (!co_await audit_write(x, app, outcomes->front())) co_return std::nullopt;
   co_return std::move(outcomes->front());
 }
 

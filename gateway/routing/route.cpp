@@ -70,6 +70,7 @@ const std::vector<RouteSpec>& route_table() {
       {"GET", "{type}/{id}/_history/{vid}", Interaction::vread, "vread"},
       {"GET", "{type}/{id}/$everything", Interaction::everything, ""},
       {"GET", "{type}/{id}/$consent-decision", Interaction::consent_decision, ""},
+      {"GET", "{type}/{id}/$disclosures", Interaction::disclosures, ""},
       {"GET", "{type}/{id}/{ctype}", Interaction::search_compartment, ""},
   };
   return kRoutes;

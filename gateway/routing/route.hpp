@@ -38,6 +38,7 @@ enum class Interaction {
   search_compartment,  // GET /Patient/{id}/{type}
   everything,          // GET /Patient/{id}/$everything
   consent_decision,    // GET /{type}/{id}/$consent-decision (compliance)
+  disclosures,         // GET /Patient/{id}/$disclosures: the accounting of disclosures (compliance)
 };
 
 // Whether a route needs an access token. Open: the CapabilityStatement and

@@ -26,6 +26,15 @@ fhir::Result<std::vector<EntryOutcome>> collect_outcomes(PlanUnits& units,
     if (!statuses[i]) {
       if (units.kind != PlanKind::batch) return statuses[i].take_issue();
       EntryOutcome failed;
+      // What the audit trail needs of a refused GET entry survives the
+      // failure: the entry and the version it found.
+      if (!units.outcomes[i]->empty()) {
+        EntryOutcome& partial = units.outcomes[i]->front();
+        failed.type = std::move(partial.type);
+        failed.id = std::move(partial.id);
+        failed.read = partial.read;
+        failed.found = std::move(partial.found);
+      }
       failed.issue = statuses[i].take_issue();
       out.push_back(std::move(failed));
       continue;

@@ -266,6 +266,7 @@ class TransactionRun {
     if (!seq) return seq.take_issue();
     o.status = e.method == EntryMethod::remove ? 204 : (!live ? 201 : 200);
     o.version = v.version;
+    for (const std::string& p : v.patient_compartment) o.patients += o.patients.empty() ? p : " " + p;
     o.seq = *seq;
     o.deleted = v.deleted;
     o.last_updated_ms = v.last_updated_ms;
@@ -305,12 +306,13 @@ class TransactionRun {
       if (ec == std::errc() && end == e.vid.data() + e.vid.size()) found = tx_.version(e.type, e.id, vid);
     }
     if (!found) return found.take_issue();
+    o.read = true;
+    if (*found) o.found = **found;  // for the audit trail, served or not
     // A version the requester may not see is answered as if there were none.
     if (!*found || (plan_.may_read && !plan_.may_read(**found)))
       return fhir::make_issue(fhir::err::kNotFound, "No such resource or version");
     if ((*found)->deleted) return fhir::make_issue(fhir::err::kGone, "This resource has been deleted");
     o.status = 200;
-    o.read = true;
     o.version = (*found)->version;
     o.last_updated_ms = (*found)->last_updated_ms;
     o.json = presented((*found)->json, (*found)->label_key);

@@ -113,6 +113,11 @@ struct EntryOutcome {
   // A GET entry that read a 42 CFR Part 2 record: the 2.32 notice its
   // response carries (a batch-response cannot hold search.mode entries).
   std::string notice;
+  // For the audit trail (gateway/audit): a written version's patients
+  // (space-separated), and the stored version a GET entry by id found,
+  // whether it was served or withheld from the requester.
+  std::string patients;
+  std::optional<fhir::store::VersionRecord> found;
 };
 
 // Messages name the entry: "Bundle.entry[3]: ...".

@@ -49,6 +49,19 @@ TEST_F(AuditSearchTest, ByDateRange) {
   EXPECT_EQ(seqs(q), (std::vector<std::int64_t>{10, 11, 12}));
 }
 
+TEST_F(AuditSearchTest, OneRecordBySeq) {
+  AuditQuery q;
+  q.seq = 17;
+  std::int64_t total = 0;
+  EXPECT_EQ(seqs(q, &total), std::vector<std::int64_t>{17});
+  EXPECT_EQ(total, 1);
+  q.patient = {"p0"};  // record 17 is p2's: other criteria still apply
+  EXPECT_TRUE(seqs(q).empty());
+  q = AuditQuery{};
+  q.seq = 999;
+  EXPECT_TRUE(seqs(q).empty());
+}
+
 TEST_F(AuditSearchTest, ByAgentAndPatientTogether) {
   AuditQuery q;
   q.agent = {"client-1"};
