@@ -43,14 +43,19 @@ fhir::Result<std::vector<AuditField>> audit_fields(const AuditEntry& entry) {
   return out;
 }
 
+void append_fields_text(const std::vector<AuditField>& fields, std::string& out) {
+  out.clear();
+  for (const auto& f : fields) {
+    out += f.kind;
+    out += '\t';
+    out += f.value;
+    out += '\n';
+  }
+}
+
 std::string fields_text(const std::vector<AuditField>& fields) {
   std::string text;
-  for (const auto& f : fields) {
-    text += f.kind;
-    text += '\t';
-    text += f.value;
-    text += '\n';
-  }
+  append_fields_text(fields, text);
   return text;
 }
 

@@ -50,6 +50,8 @@ bool is_indexed_kind(std::string_view kind);
 fhir::Result<std::vector<AuditField>> audit_fields(const AuditEntry& entry);
 
 std::string fields_text(const std::vector<AuditField>& fields);
+// The same text into out (cleared first, its capacity kept).
+void append_fields_text(const std::vector<AuditField>& fields, std::string& out);
 // The pairs of a stored text; an Issue when it is not one fields_text
 // could have written (unsorted, duplicated, malformed).
 fhir::Result<std::vector<AuditField>> parse_fields_text(std::string_view text);

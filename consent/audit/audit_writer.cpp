@@ -21,6 +21,10 @@ fhir::Issue unavailable() {
   return fhir::make_issue(fhir::err::kUnavailable, "The audit log cannot be written; retry later");
 }
 
+// Recycled fields texts: enough for a few large groups, none past 8 KiB.
+constexpr std::size_t kMaxSpare = 4096;
+constexpr std::size_t kMaxSpareBytes = 8192;
+
 }  // namespace
 
 AuditWriter::AuditWriter(std::unique_ptr<fhir::store::Connection> conn, AuditKey key, const fhir::Clock& clock,
@@ -30,6 +34,7 @@ AuditWriter::AuditWriter(std::unique_ptr<fhir::store::Connection> conn, AuditKey
       clock_(clock),
       checkpoint_every_(std::max<std::int64_t>(checkpoint_every, 1)),
       max_group_(static_cast<std::size_t>(std::max(max_group, 1))),
+      completer_([this] { complete(); }),
       thread_([this] { run(); }) {}
 
 AuditWriter::~AuditWriter() {
@@ -45,12 +50,21 @@ void AuditWriter::submit(AuditEntry entry, AuditDone done) {
     if (done) done(fields.take_issue());
     return;
   }
-  Pending p{entry.recorded_ms, fields_text(*fields), std::move(*fields), std::move(done)};
+  Pending p{entry.recorded_ms, {}, std::move(done)};
+  {
+    std::lock_guard lock(mu_);
+    if (!spare_.empty()) {
+      p.fields = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  append_fields_text(*fields, p.fields);
   {
     std::lock_guard lock(mu_);
     if (!closing_) {
       queue_.push_back(std::move(p));
-      queued_.notify_one();
+      // The writer waits only on an empty queue.
+      if (queue_.size() == 1) queued_.notify_one();
       return;
     }
   }
@@ -65,6 +79,12 @@ void AuditWriter::close() {
       queued_.notify_one();
     }
     thread_.join();
+    {
+      std::lock_guard lock(finished_mu_);
+      finished_closing_ = true;
+      finished_cv_.notify_one();
+    }
+    completer_.join();
   });
 }
 
@@ -85,9 +105,35 @@ void AuditWriter::run() {
       }
     }
     commit_group(group);
-    group.clear();
+    group = std::vector<Pending>();
   }
   checkpoint_on_close();
+}
+
+void AuditWriter::complete() {
+  pthread_setname_np(pthread_self(), "cb-audit-done");
+  for (;;) {
+    Finished f;
+    {
+      std::unique_lock lock(finished_mu_);
+      finished_cv_.wait(lock, [this] { return !finished_.empty() || finished_closing_; });
+      if (finished_.empty()) return;  // closing, and drained
+      f = std::move(finished_.front());
+      finished_.pop_front();
+    }
+    // Only now is each seq final: the group is durable (synchronous=FULL),
+    // or it failed and the file is as it was.
+    for (std::size_t i = 0; i < f.group.size(); ++i) {
+      if (!f.group[i].done) continue;
+      if (f.first) f.group[i].done(*f.first + static_cast<std::int64_t>(i));
+      else f.group[i].done(unavailable());
+    }
+    // The texts go back for reuse (a bounded number: a burst does not pin
+    // its memory for good).
+    std::lock_guard lock(mu_);
+    for (Pending& p : f.group)
+      if (spare_.size() < kMaxSpare && p.fields.capacity() <= kMaxSpareBytes) spare_.push_back(std::move(p.fields));
+  }
 }
 
 // The tail is read under the write lock at every group, not kept in
@@ -131,11 +177,17 @@ fhir::Status AuditWriter::append_one(Pending& p, Tail& tail) {
     stmt->bind(4, std::string_view(prev_hex)).bind(5, std::string_view(hash_hex));
     if (auto st = stmt->run(); !st) return st;
   }
-  for (const AuditField& f : p.index) {
-    if (!is_indexed_kind(f.kind)) continue;
+  // The indexed lines of the text (audit_fields.hpp: "kind\tvalue\n",
+  // checked when submitted).
+  for (std::string_view rest = p.fields; !rest.empty();) {
+    const auto eol = rest.find('\n');
+    const std::string_view line = rest.substr(0, eol);
+    rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 1);
+    const auto tab = line.find('\t');
+    if (tab == std::string_view::npos || !is_indexed_kind(line.substr(0, tab))) continue;
     auto stmt = conn_->prepare("INSERT INTO audit_index (kind, value, seq) VALUES (?, ?, ?)");
     if (!stmt) return stmt.take_issue();
-    stmt->bind(1, std::string_view(f.kind)).bind(2, std::string_view(f.value)).bind(3, seq);
+    stmt->bind(1, line.substr(0, tab)).bind(2, line.substr(tab + 1)).bind(3, seq);
     if (auto st = stmt->run(); !st) return st;
   }
   tail.seq = seq;
@@ -178,17 +230,13 @@ void AuditWriter::commit_group(std::vector<Pending>& group) {
   // Reported only once the transaction is over, so a caller told of a
   // failure finds the file as it was, and unlocked.
   const std::optional<std::int64_t> written = write_group(group);
-  if (!written) {
-    for (Pending& p : group)
-      if (p.done) p.done(unavailable());
-    return;
+  if (written) {
+    appended_.fetch_add(static_cast<std::int64_t>(group.size()), std::memory_order_relaxed);
+    commits_.fetch_add(1, std::memory_order_relaxed);
   }
-  const std::int64_t first = *written;
-  appended_.fetch_add(static_cast<std::int64_t>(group.size()), std::memory_order_relaxed);
-  commits_.fetch_add(1, std::memory_order_relaxed);
-  // Only now is each seq final: the group is durable (synchronous=FULL).
-  for (std::size_t i = 0; i < group.size(); ++i)
-    if (group[i].done) group[i].done(first + static_cast<std::int64_t>(i));
+  std::lock_guard lock(finished_mu_);
+  finished_.push_back(Finished{std::move(group), written});
+  if (finished_.size() == 1) finished_cv_.notify_one();
 }
 
 // Signs the tail, so a log closed cleanly has every record under a

@@ -56,8 +56,7 @@ class AuditWriter {
  private:
   struct Pending {
     std::int64_t recorded_ms = 0;
-    std::string fields;
-    std::vector<AuditField> index;
+    std::string fields;  // the fields text; its index rows are read from it
     AuditDone done;
   };
   struct Tail {
@@ -66,7 +65,15 @@ class AuditWriter {
     std::int64_t checkpoint_seq = 0;
   };
 
+  // A committed (or failed) group on its way to its callers: first is the
+  // seq of its first record, nullopt when it failed.
+  struct Finished {
+    std::vector<Pending> group;
+    std::optional<std::int64_t> first;
+  };
+
   void run();
+  void complete();  // the completer thread's loop
   std::optional<std::int64_t> write_group(std::vector<Pending>& group);
   void commit_group(std::vector<Pending>& group);
   void checkpoint_on_close();
@@ -83,11 +90,24 @@ class AuditWriter {
   std::mutex mu_;
   std::condition_variable queued_;  // signalled on submit and on close
   std::deque<Pending> queue_;       // guarded by mu_
+  // Fields texts done with, handed back for the next submits to fill
+  // (fewer allocations, and none freed on another thread). Guarded by mu_.
+  std::vector<std::string> spare_;
   bool closing_ = false;            // guarded by mu_
   std::atomic<std::int64_t> appended_{0};
   std::atomic<std::int64_t> commits_{0};
 
+  // The completer thread tells the callers of a group, so the writer goes
+  // straight on to the next group: every disclosure waits on the writer,
+  // and the callbacks (each posts to its request's executor) cost it as
+  // much as the inserts did.
+  std::mutex finished_mu_;
+  std::condition_variable finished_cv_;
+  std::deque<Finished> finished_;  // guarded by finished_mu_
+  bool finished_closing_ = false;  // guarded by finished_mu_
+
   std::once_flag closed_;
+  std::thread completer_;
   std::thread thread_;  // last: starts once everything above is built
 };
 
