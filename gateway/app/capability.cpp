@@ -57,6 +57,8 @@ std::string build_capability_statement(const AppContext& app, const std::string&
   }
   add_search_params(in, *app.search);
   in.operations["Patient"].emplace_back("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything");
+  // The accounting of disclosures (compliance role; README "Audit trail").
+  in.operations["Patient"].emplace_back("disclosures", "urn:carebridge:OperationDefinition:Patient-disclosures");
   return profiles::capability_statement_json(in);
 }
 

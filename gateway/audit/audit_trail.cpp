@@ -17,6 +17,9 @@
 namespace gateway {
 namespace {
 
+// The stated nature of an emergency, kept in the trail up to this length.
+constexpr std::size_t kMaxEmergencyText = 256;
+
 // Waits for the log's durable-commit callback (which runs on the log's
 // writer thread) and resumes on the caller's executor.
 net::awaitable<fhir::Result<std::int64_t>> append_durably(consent::AuditLog& log, consent::AuditEntry entry) {
@@ -85,6 +88,12 @@ consent::AuditDescription describe_request(const Exchange& x, const AppContext& 
   const std::string& target = x.request.target;
   if (auto q = target.find('?'); q != std::string::npos) d.query += target.substr(q);
   d.gateway = app.base_url;
+  // 42 CFR 2.51(c): a disclosure in a medical emergency is documented with
+  // the nature of the emergency, which the requester states per request.
+  if (d.purpose == "ETREAT" || d.purpose == "BTG") {
+    std::string_view stated = x.request.header("carebridge-emergency");
+    d.emergency = std::string(stated.substr(0, kMaxEmergencyText));
+  }
   return d;
 }
 

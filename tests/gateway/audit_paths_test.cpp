@@ -167,6 +167,30 @@ TEST_F(AuditPathsTest, ConsentDecisionIsRecordedForTheComplianceOfficer) {
   EXPECT_EQ(versions(events[0]), std::vector<std::string>{"Condition/oud/_history/1"});
 }
 
+// 42 CFR 2.51(c): a disclosure in a medical emergency is documented with
+// who received it (user, organization), when, and the nature of the
+// emergency as the requester stated it.
+TEST_F(AuditPathsTest, BreakTheGlassRecordsTheNatureOfTheEmergency) {
+  auto er = client_for({.id = "harbor-er", .organization = "Organization/harbor", .purpose = "ETREAT",
+                        .user = "dr-ward"});
+  auto events = new_events("harbor-er", [&] {
+    ASSERT_EQ(er.get("Condition/oud", {{"CareBridge-Emergency", "unresponsive, suspected overdose"}}).status, 200);
+  });
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(subtypes(events[0]), (std::vector<std::string>{"read", "disclose"}));
+  const auto& purposes = events[0].find("purposeOfEvent")->items();
+  ASSERT_EQ(purposes.size(), 2u);
+  EXPECT_EQ(purposes[0].find("coding")->items()[0].string_at("code"), "ETREAT");
+  EXPECT_EQ(purposes[1].find("coding")->items()[0].string_at("code"), "BTG");
+  EXPECT_EQ(purposes[1].string_at("text"), "unresponsive, suspected overdose");
+  bool user_named = false;
+  for (const auto& a : events[0].find("agent")->items())
+    if (const Value* who = a.find("who"); who != nullptr && who->find("identifier") != nullptr &&
+                                          who->find("identifier")->string_at("value") == "dr-ward")
+      user_named = true;
+  EXPECT_TRUE(user_named);
+}
+
 // A refused request that names nothing (bad parameters) discloses nothing
 // and is not a consent decision: no record.
 TEST_F(AuditPathsTest, ABadRequestLeavesNoRecord) {
