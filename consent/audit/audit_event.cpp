@@ -14,12 +14,12 @@ namespace {
 
 using fhir::json::Value;
 
-constexpr std::string_view kAuditEventType = "http://terminology.hl7.org/CodeSystem/audit-event-type";
-constexpr std::string_view kInteraction = "http://hl7.org/fhir/restful-interaction";
-constexpr std::string_view kLifecycle = "http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle";
+using audit_system::kActReason;
+using audit_system::kInteraction;
+using audit_system::kLifecycle;
+using audit_system::kEventType;
 constexpr std::string_view kDicom = "http://dicom.nema.org/resources/ontology/DCM";
 constexpr std::string_view kParticipation = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
-constexpr std::string_view kActReason = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 constexpr std::string_view kEntityType = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
 constexpr std::string_view kEntityRole = "http://terminology.hl7.org/CodeSystem/object-role";
 constexpr std::string_view kSourceType = "http://terminology.hl7.org/CodeSystem/security-source-type";
@@ -67,7 +67,7 @@ Value agent(std::string_view type_system, std::string_view type_code, Value who,
 Value client_who(const AuditDescription& d) {
   Value who = Value::make_object();
   Value id = Value::make_object();
-  id.set("system", str("urn:carebridge:client"));
+  id.set("system", str(audit_system::kClient));
   id.set("value", str(d.client_id));
   who.set("identifier", std::move(id));
   return who;
@@ -261,7 +261,7 @@ std::string audit_event_json(const AuditDescription& d, std::string_view id) {
   Value ev = Value::make_object();
   ev.set("resourceType", str("AuditEvent"));
   if (!id.empty()) ev.set("id", str(id));
-  ev.set("type", coding(kAuditEventType, "rest"));
+  ev.set("type", coding(kEventType, "rest"));
   Value subtypes = Value::make_array();
   subtypes.push_back(coding(kInteraction, d.interaction));
   if (d.disclosure) subtypes.push_back(coding(kLifecycle, "disclose"));

@@ -26,6 +26,17 @@
 
 namespace consent {
 
+// The code systems the AuditEvent is coded in; a search token copied from
+// a rendered event names the same ones (gateway/audit/audit_query_params).
+namespace audit_system {
+inline constexpr std::string_view kActReason = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+inline constexpr std::string_view kEventType = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+inline constexpr std::string_view kInteraction = "http://hl7.org/fhir/restful-interaction";
+inline constexpr std::string_view kLifecycle = "http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle";
+inline constexpr std::string_view kOutcome = "http://hl7.org/fhir/audit-event-outcome";
+inline constexpr std::string_view kClient = "urn:carebridge:client";  // client ids, as agent identifiers
+}  // namespace audit_system
+
 struct AuditedEntity {
   std::string reference;  // "Type/id/_history/v" (or "Type/id" for what was asked and withheld)
   std::string basis;      // what allowed (or withheld) it: "Consent/x/_history/1 provision" or "policy:<rule>"

@@ -12,6 +12,7 @@
 #include "fhir/resource/resource.hpp"
 #include "fhir/search/query_escape.hpp"
 #include "fhir/search/query_issues.hpp"
+#include "consent/audit/audit_event.hpp"
 #include "fhir/search/query_values.hpp"
 
 namespace gateway {
@@ -21,14 +22,14 @@ using fhir::search::invalid_value;
 using fhir::search::split_unescaped;
 using fhir::search::unescape_value;
 
-// The systems the rendered AuditEvent codes its facts with
-// (consent/audit/audit_event.cpp), so a token copied from one matches.
-constexpr std::string_view kActReason = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
-constexpr std::string_view kEventType = "http://terminology.hl7.org/CodeSystem/audit-event-type";
-constexpr std::string_view kInteraction = "http://hl7.org/fhir/restful-interaction";
-constexpr std::string_view kLifecycle = "http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle";
-constexpr std::string_view kOutcome = "http://hl7.org/fhir/audit-event-outcome";
-constexpr std::string_view kClientSystem = "urn:carebridge:client";
+// The systems the rendered AuditEvent codes its facts with, so a token
+// copied from one matches.
+using consent::audit_system::kActReason;
+using consent::audit_system::kEventType;
+using consent::audit_system::kInteraction;
+using consent::audit_system::kLifecycle;
+using consent::audit_system::kOutcome;
+constexpr std::string_view kClientSystem = consent::audit_system::kClient;
 
 // One alternative of a parameter: the AuditQuery list it joins and the
 // value it adds there.

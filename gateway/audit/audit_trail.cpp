@@ -13,6 +13,7 @@
 #include "fhir/core/errors.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/write/write_pipeline.hpp"
 
 namespace gateway {
 namespace {
@@ -53,6 +54,16 @@ void add_version(consent::AuditDescription& d, const consent::DisclosureFilter* 
   d.entities.push_back({version_reference(rec), std::move(basis), consent::split_patients(rec.patients)});
   for (const auto& p : d.entities.back().patients)
     if (std::find(d.patients.begin(), d.patients.end(), p) == d.patients.end()) d.patients.push_back(p);
+}
+
+void add_written(consent::AuditDescription& d, const EntryOutcome& o) {
+  if (o.version <= 0) return;
+  fhir::store::VersionRecord v;
+  v.type = o.type;
+  v.id = o.id;
+  v.version = o.version;
+  v.patients = o.patients;
+  add_version(d, nullptr, v, o.seq > 0 ? "write" : "exists");
 }
 
 void add_refusal(consent::AuditDescription& d, const consent::DisclosureFilter* filter, const std::string& asked,

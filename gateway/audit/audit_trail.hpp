@@ -18,6 +18,7 @@ class DisclosureFilter;
 namespace gateway {
 
 struct AppContext;
+struct EntryOutcome;
 struct Exchange;
 
 // A description of this request (who, why, what was asked) to fill in:
@@ -37,6 +38,11 @@ std::string version_reference(const fhir::store::VersionRecord& rec);
 // patients, which join d.patients.
 void add_version(consent::AuditDescription& d, const consent::DisclosureFilter* filter,
                  const fhir::store::VersionRecord& rec, std::string basis = {});
+
+// Adds the version a write stored (basis "write"), or that a conditional
+// create found existing ("exists"); nothing when none (a delete that
+// matched nothing).
+void add_written(consent::AuditDescription& d, const EntryOutcome& o);
 
 // The request named asked ("Type/id") and got nothing: rec is what the
 // store holds there (null: nothing). Makes d a refusal (outcome 4) naming

@@ -76,14 +76,8 @@ void audit_entries(const std::vector<EntryOutcome>& outcomes, const consent::Dis
     }
     if (o.read && o.found) {
       add_version(audit, filter, *o.found);
-    } else if (o.seq > 0 || (o.version > 0 && !o.read)) {
-      // Written (seq), or a conditional create that matched what exists.
-      fhir::store::VersionRecord written;
-      written.type = o.type;
-      written.id = o.id;
-      written.version = o.version;
-      written.patients = o.patients;
-      add_version(audit, nullptr, written, o.seq > 0 ? "write" : "exists");
+    } else if (!o.read) {
+      add_written(audit, o);
     }
   }
 }

@@ -52,14 +52,7 @@ const char* write_interaction(Interaction i) {
 net::awaitable<bool> audit_write(Exchange& x, const AppContext& app, const EntryOutcome& o) {
   if (app.audit == nullptr) co_return true;
   consent::AuditDescription d = describe_request(x, app, write_interaction(x.route.interaction));
-  if (o.version > 0) {
-    fhir::store::VersionRecord v;
-    v.type = o.type;
-    v.id = o.id;
-    v.version = o.version;
-    v.patients = o.patients;
-    add_version(d, nullptr, v, o.seq > 0 ? "write" : "exists");
-  }
+  add_written(d, o);
   // The client must learn what was stored (it may not retry blindly): the
   // version is named, never its content.
   const std::string stored = o.version > 0 ? " as " + o.type + "/" + o.id + "/_history/" + std::to_string(o.version)

@@ -8,10 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "consent/audit/audit_event.hpp"
-#include "consent/audit/audit_log.hpp"
-#include "fhir/json/parse.hpp"
-#include "gateway/app/runtime.hpp"
+#include "tests/support/audit_events.hpp"
 #include "tests/support/gateway_fixture.hpp"
 
 namespace carebridge::test {
@@ -35,17 +32,7 @@ class AuditPathsTest : public GatewayTest {
   }
 
   // The records of one client, oldest first, as AuditEvents.
-  std::vector<Value> events_of(const std::string& client_id) {
-    consent::AuditQuery q;
-    q.agent = {client_id};
-    q.limit = 1000;
-    auto page = gateway_->runtime().app().audit->search(q);
-    EXPECT_TRUE(page.ok());
-    std::vector<Value> out;
-    if (page.ok())
-      for (const auto& r : page->records) out.push_back(*fhir::json::parse(*consent::audit_event_json(r)));
-    return out;
-  }
+  std::vector<Value> events_of(const std::string& client_id) { return audit_events_of(*gateway_, client_id); }
   // How many records the client has after running f.
   template <class F>
   std::vector<Value> new_events(const std::string& client_id, F f) {

@@ -6,10 +6,7 @@
 
 #include <string>
 
-#include "consent/audit/audit_event.hpp"
-#include "consent/audit/audit_log.hpp"
-#include "fhir/json/parse.hpp"
-#include "gateway/app/runtime.hpp"
+#include "tests/support/audit_events.hpp"
 #include "tests/support/gateway_fixture.hpp"
 
 namespace carebridge::test {
@@ -30,16 +27,7 @@ class AuditReadTest : public GatewayTest {
     partner_ = std::make_unique<TestClient>(client_for({.id = "harbor", .organization = "Organization/harbor"}));
   }
   // The partner's records in the trail, oldest first.
-  std::vector<Value> partner_events() {
-    consent::AuditQuery q;
-    q.agent = {"harbor"};
-    auto page = gateway_->runtime().app().audit->search(q);
-    EXPECT_TRUE(page.ok());
-    std::vector<Value> out;
-    if (page.ok())
-      for (const auto& r : page->records) out.push_back(*fhir::json::parse(*consent::audit_event_json(r)));
-    return out;
-  }
+  std::vector<Value> partner_events() { return audit_events_of(*gateway_, "harbor"); }
   static std::vector<std::string> subtypes(const Value& ev) {
     std::vector<std::string> out;
     for (const auto& c : ev.find("subtype")->items()) out.emplace_back(c.string_at("code"));
