@@ -104,31 +104,45 @@ bool DisclosureFilter::visible(const Row& row) const {
   if (row.type == "Consent") return consent_reader();
   // Unlabeled patient data (never relabeled) is withheld, not guessed at.
   if (row.label_key.empty() && !row.patients.empty()) return false;
+  const bool memoable = memo_key(row);
+  if (memoable) {
+    if (auto it = memo_.find(key_buffer_); it != memo_.end()) {
+      if (it->second.permit && it->second.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
+      return it->second.permit;
+    }
+  }
+  const Verdict v = verdict(row, nullptr);
+  const bool permit = v.effect == Effect::permit;
+  if (permit && v.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
+  if (memoable) memo_.emplace(key_buffer_, Memo{permit, v.break_glass, basis_of(v)});
+  return permit;
+}
+
+bool DisclosureFilter::memo_key(const Row& row) const {
   // Without consents about its patients, a row's decision depends on its
   // type and labels (and whether it is patient data) only: one memo entry
   // serves every such patient. With consents, the patients are part of
   // the key, unless some consent reads resource content (no memo then).
   const bool consents = any_consents(row.patients);
-  const bool memoable = !consents || !consents_->any_needs_content;
+  if (consents && consents_->any_needs_content) return false;
   // One buffer for every row's key: no allocation once it has grown.
   std::string& key = key_buffer_;
-  if (memoable) {
-    key.assign(row.type).append(1, '\x1f');
-    if (consents)
-      key.append(row.patients);
-    else
-      key.append(row.patients.empty() ? "-" : "+");
-    key.append(1, '\x1f').append(row.label_key);
-    if (auto it = memo_.find(key); it != memo_.end()) {
-      if (it->second.permit && it->second.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
-      return it->second.permit;
-    }
+  key.assign(row.type).append(1, '\x1f');
+  if (consents)
+    key.append(row.patients);
+  else
+    key.append(row.patients.empty() ? "-" : "+");
+  key.append(1, '\x1f').append(row.label_key);
+  return true;
+}
+
+std::string DisclosureFilter::basis_of(const Verdict& v) {
+  if (v.consent != nullptr) {
+    std::string out = consent_label(*v.consent);
+    if (v.provision != nullptr) out += " " + v.provision->path;
+    return out;
   }
-  Verdict v = verdict(row, nullptr);
-  const Memo m{v.effect == Effect::permit, v.break_glass};
-  if (m.permit && m.break_glass) break_glass_.fetch_add(1, std::memory_order_relaxed);
-  if (memoable) memo_.emplace(key, m);
-  return m.permit;
+  return v.rule != nullptr ? "policy:" + v.rule->id : std::string("policy:none");
 }
 
 bool DisclosureFilter::may_receive(const fhir::store::VersionRecord& rec) const {
@@ -142,13 +156,13 @@ bool DisclosureFilter::may_receive_with(const fhir::store::VersionRecord& rec, c
 
 std::string DisclosureFilter::basis(const fhir::store::VersionRecord& rec) const {
   if (rec.type == "Consent") return "policy:consent-readers";
-  const Verdict v = verdict(row_of(rec, true), nullptr);
-  if (v.consent != nullptr) {
-    std::string out = consent_label(*v.consent);
-    if (v.provision != nullptr) out += " " + v.provision->path;
-    return out;
-  }
-  return v.rule != nullptr ? "policy:" + v.rule->id : std::string("policy:none");
+  const Row row = row_of(rec, true);
+  // The read or the search that let rec out decided it already: the memo
+  // holds what decided it (basis_of), unless content mattered.
+  if (row.label_key.empty() && !row.patients.empty()) return basis_of(verdict(row, nullptr));
+  if (memo_key(row))
+    if (auto it = memo_.find(key_buffer_); it != memo_.end()) return it->second.basis;
+  return basis_of(verdict(row, nullptr));
 }
 
 Decision DisclosureFilter::explain(const fhir::store::VersionRecord& rec) const {

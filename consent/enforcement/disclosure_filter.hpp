@@ -67,9 +67,14 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
   const TypeVisibility& types_;
   std::int64_t now_ms_;
   struct Memo {
-    bool permit;
-    bool break_glass;
+    bool permit = false;
+    bool break_glass = false;
+    std::string basis;  // what decided it, for the audit trail (basis())
   };
+  // The memo key of row into key_buffer_; false when the decision depends
+  // on the resource's content (no memo then).
+  bool memo_key(const Row& row) const;
+  static std::string basis_of(const Verdict& v);
   mutable std::unordered_map<std::string, Memo> memo_;
   mutable std::string key_buffer_;
   mutable std::atomic<std::int64_t> break_glass_{0};
