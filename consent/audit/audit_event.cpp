@@ -136,11 +136,10 @@ void add_entities(Value& ev, const AuditDescription& d) {
 
 // Free text into a field value: control characters (never in ids, codes
 // or references) become spaces.
-std::string clean(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
+std::string clean(std::string text) {
+  for (char& c : text)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  return out;
+  return text;
 }
 
 // An entity field: "Reference patients basis", patients comma-separated
@@ -177,7 +176,7 @@ AuditedEntity parse_entity(std::string_view v) {
 
 }  // namespace
 
-AuditEntry audit_entry(const AuditDescription& d) {
+AuditEntry audit_entry(AuditDescription d) {
   namespace k = audit_kind;
   AuditEntry e;
   e.recorded_ms = d.recorded_ms;
@@ -186,21 +185,21 @@ AuditEntry audit_entry(const AuditDescription& d) {
     if (!value.empty()) e.fields.push_back(AuditField{std::string(kind), std::move(value)});
   };
   add(k::kType, "rest");
-  add(k::kSubtype, d.interaction);
   if (d.disclosure) add(k::kSubtype, "disclose");
+  add(k::kSubtype, std::move(d.interaction));
   add(k::kOutcome, std::to_string(d.outcome));
-  add(k::kOutcomeText, clean(d.outcome_text));
-  add(k::kAgent, d.client_id);
-  add(k::kOrganization, d.organization);
-  add(k::kUser, clean(d.user_id));
-  add(k::kUserName, clean(d.user_name));
-  add(k::kRole, d.role);
-  add(k::kPurpose, d.purpose);
-  add(k::kQuery, clean(d.query));
+  add(k::kOutcomeText, clean(std::move(d.outcome_text)));
+  add(k::kAgent, std::move(d.client_id));
+  add(k::kOrganization, std::move(d.organization));
+  add(k::kUser, clean(std::move(d.user_id)));
+  add(k::kUserName, clean(std::move(d.user_name)));
+  add(k::kRole, std::move(d.role));
+  add(k::kPurpose, std::move(d.purpose));
+  add(k::kQuery, clean(std::move(d.query)));
   if (d.break_glass) add(k::kBreakGlass, "1");
-  add(k::kEmergency, clean(d.emergency));
-  add(k::kGateway, d.gateway);
-  for (const auto& p : d.patients) add(k::kPatient, p);
+  add(k::kEmergency, clean(std::move(d.emergency)));
+  add(k::kGateway, std::move(d.gateway));
+  for (auto& p : d.patients) add(k::kPatient, std::move(p));
   for (const auto& x : d.entities) add(k::kEntity, entity_value(x));
   return e;
 }

@@ -80,7 +80,7 @@ std::string audit_event_json(const AuditDescription& d, std::string_view id = {}
 // The log record of d: every fact as a field. Control characters in free
 // text (a user's name, the query) become spaces: the fields text has no
 // escapes.
-AuditEntry audit_entry(const AuditDescription& d);
+AuditEntry audit_entry(AuditDescription d);
 
 // The description a stored record holds (the inverse of audit_entry, up to
 // the order of patients and entities, which come back sorted); an Issue

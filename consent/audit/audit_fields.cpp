@@ -24,10 +24,10 @@ bool is_indexed_kind(std::string_view kind) {
   return kind == audit_kind::kPatient || kind == audit_kind::kAgent;
 }
 
-fhir::Result<std::vector<AuditField>> audit_fields(const AuditEntry& entry) {
+fhir::Result<std::vector<AuditField>> audit_fields(AuditEntry entry) {
   std::vector<AuditField> out;
   out.reserve(entry.fields.size());
-  for (const auto& f : entry.fields) {
+  for (auto& f : entry.fields) {
     // The text format has no escapes: a control character in a kind or a
     // value is refused (callers clean free text first, audit_event.cpp).
     if (f.kind.empty() || has_control(f.kind))
@@ -36,7 +36,7 @@ fhir::Result<std::vector<AuditField>> audit_fields(const AuditEntry& entry) {
     if (has_control(f.value))
       return fhir::make_issue(fhir::err::kInvalidValue, "audit " + f.kind + " value holds a control character",
                               "AuditEntry." + f.kind);
-    if (!f.value.empty()) out.push_back(f);
+    if (!f.value.empty()) out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(), less);
   out.erase(std::unique(out.begin(), out.end()), out.end());

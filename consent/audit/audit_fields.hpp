@@ -47,7 +47,7 @@ bool is_indexed_kind(std::string_view kind);
 
 // The entry's fields, sorted and unique; empty values are left out.
 // kInvalidValue (naming the kind) when a value has a control character.
-fhir::Result<std::vector<AuditField>> audit_fields(const AuditEntry& entry);
+fhir::Result<std::vector<AuditField>> audit_fields(AuditEntry entry);
 
 std::string fields_text(const std::vector<AuditField>& fields);
 // The same text into out (cleared first, its capacity kept).

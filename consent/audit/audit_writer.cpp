@@ -45,12 +45,13 @@ AuditWriter::~AuditWriter() {
 void AuditWriter::submit(AuditEntry entry, AuditDone done) {
   // Checked here, on the caller's thread: one bad entry must not fail the
   // group it would have joined.
-  auto fields = audit_fields(entry);
+  const std::int64_t recorded_ms = entry.recorded_ms;
+  auto fields = audit_fields(std::move(entry));
   if (!fields) {
     if (done) done(fields.take_issue());
     return;
   }
-  Pending p{entry.recorded_ms, {}, std::move(done)};
+  Pending p{recorded_ms, {}, std::move(done)};
   {
     std::lock_guard lock(mu_);
     if (!spare_.empty()) {

@@ -111,7 +111,7 @@ consent::AuditDescription describe_request(const Exchange& x, const AppContext& 
 net::awaitable<fhir::Status> record_audit(Exchange& x, const AppContext& app, consent::AuditDescription d,
                                           const char* failure_text) {
   if (app.audit == nullptr) co_return fhir::ok_status();
-  auto seq = co_await append_durably(*app.audit, consent::audit_entry(d));
+  auto seq = co_await append_durably(*app.audit, consent::audit_entry(std::move(d)));
   if (seq) co_return fhir::ok_status();
   // Fail closed: whatever the response held is not sent.
   x.fail(fhir::make_issue(fhir::err::kUnavailable,
