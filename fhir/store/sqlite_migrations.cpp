@@ -177,6 +177,27 @@ ALTER TABLE resource_head ADD COLUMN label_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE resource_head ADD COLUMN patients TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Step 7: links between Patient records of one person (issue 9), with the
+// evidence that made them, beside the records and never in them: linking
+// makes no new version of a source's Patient. One row per unordered pair,
+// a < b, so a lookup by either id is a primary-key or index seek.
+constexpr std::string_view kPatientLinks = R"sql(
+CREATE TABLE patient_link (
+  a             TEXT    NOT NULL,
+  b             TEXT    NOT NULL,
+  state         TEXT    NOT NULL CHECK (state IN ('linked', 'review', 'rejected')),
+  score         REAL    NOT NULL,
+  grade         TEXT    NOT NULL,
+  evidence      TEXT    NOT NULL,
+  decided_by    TEXT    NOT NULL,
+  rules_version TEXT    NOT NULL,
+  updated_ms    INTEGER NOT NULL,
+  PRIMARY KEY (a, b),
+  CHECK (a < b)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX patient_link_by_b ON patient_link (b);
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
@@ -184,6 +205,7 @@ constexpr std::array kSteps{
     Migration{4, kClients},
     Migration{5, kAssertionIds},
     Migration{6, kVersionLabels},
+    Migration{7, kPatientLinks},
 };
 
 struct SchemaStamp {

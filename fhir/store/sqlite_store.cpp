@@ -11,6 +11,7 @@
 #include "fhir/store/sqlite_connection.hpp"
 #include "fhir/store/sqlite_error.hpp"
 #include "fhir/store/sqlite_migrations.hpp"
+#include "fhir/store/sqlite_patient_links.hpp"
 #include "fhir/store/sqlite_queries.hpp"
 #include "fhir/store/sqlite_reader_pool.hpp"
 #include "fhir/store/sqlite_search.hpp"
@@ -79,6 +80,12 @@ class SqliteStore final : public Store {
     auto lease = readers_.acquire();
     if (!lease) return lease.take_issue();
     return query_clients(lease->conn());
+  }
+
+  Result<std::vector<PatientLink>> list_patient_links(const PatientLinkQuery& q) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_patient_links(lease->conn(), q);
   }
 
   Result<std::optional<std::string>> read_meta(std::string_view key) override {

@@ -9,6 +9,7 @@
 #include "fhir/store/sqlite_clients.hpp"
 #include "fhir/store/sqlite_connection.hpp"
 #include "fhir/store/sqlite_index_writer.hpp"
+#include "fhir/store/sqlite_patient_links.hpp"
 #include "fhir/store/sqlite_queries.hpp"
 #include "fhir/store/sqlite_search.hpp"
 #include "fhir/store/sqlite_transaction.hpp"
@@ -238,6 +239,16 @@ Status SqliteWriteTxn::revoke_client(std::string_view id, std::int64_t now_ms) {
 }
 
 Status SqliteWriteTxn::put_client(const ClientRecord& c) { return upsert_client(conn_, c); }
+
+Result<std::optional<PatientLink>> SqliteWriteTxn::patient_link(std::string_view a, std::string_view b) {
+  return query_patient_link(conn_, a, b);
+}
+
+Result<bool> SqliteWriteTxn::put_patient_link(const PatientLink& link) { return upsert_patient_link(conn_, link); }
+
+Result<bool> SqliteWriteTxn::remove_patient_link(std::string_view a, std::string_view b) {
+  return delete_auto_patient_link(conn_, a, b);
+}
 
 Result<bool> SqliteWriteTxn::claim_assertion_id(std::string_view client_id, std::string_view jti,
                                                 std::int64_t expires_ms, std::int64_t now_ms) {

@@ -44,6 +44,9 @@ class SqliteWriteTxn final : public WriteTxn {
   Status put_client(const ClientRecord& c) override;
   Result<bool> claim_assertion_id(std::string_view client_id, std::string_view jti, std::int64_t expires_ms,
                                   std::int64_t now_ms) override;
+  Result<std::optional<PatientLink>> patient_link(std::string_view a, std::string_view b) override;
+  Result<bool> put_patient_link(const PatientLink& link) override;
+  Result<bool> remove_patient_link(std::string_view a, std::string_view b) override;
   std::int64_t now_ms() override;
 
  private:

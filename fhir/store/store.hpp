@@ -144,6 +144,34 @@ struct ClientRecord {
   std::optional<std::int64_t> revoked_ms;  // set once revoked
 };
 
+// Two Patient records judged one person, queued for a person to decide,
+// or decided not to be (issue 9: one patient across source systems). One
+// row per unordered pair: a < b (byte order of the ids), whichever order
+// the caller gave. The store keeps rows; the matcher (mappers/identity)
+// decides them, in gateway/.
+struct PatientLink {
+  std::string a;
+  std::string b;
+  std::string state;          // "linked", "review" or "rejected"
+  double score = 0;           // the $match score, 0..1
+  std::string grade;          // match-grade code ("certain"); "" when none
+  std::string evidence;       // the matcher's evidence JSON: PHI, never logged
+  std::string decided_by;     // "auto", or "manual" / "manual:NAME" (is_manual)
+  std::string rules_version;  // of the matching rules that scored it
+  std::int64_t updated_ms = 0;
+};
+
+// A decision a person made (carebridge patients link|unlink): "manual" or
+// "manual:NAME". Only another manual decision changes it.
+inline bool is_manual(std::string_view decided_by) {
+  return decided_by == "manual" || decided_by.starts_with("manual:");
+}
+
+struct PatientLinkQuery {
+  std::string patient;  // only pairs with this Patient id on either side; "" all
+  std::string state;    // only this state; "" all
+};
+
 // The writer's view inside a group transaction. Valid only during the unit.
 class WriteTxn {
  public:
@@ -187,6 +215,19 @@ class WriteTxn {
   // False when it was used before (a replay). Forgets ids expired by now_ms.
   virtual Result<bool> claim_assertion_id(std::string_view client_id, std::string_view jti,
                                           std::int64_t expires_ms, std::int64_t now_ms) = 0;
+  // The row of the pair a, b (either order), or nullopt.
+  virtual Result<std::optional<PatientLink>> patient_link(std::string_view a, std::string_view b) = 0;
+  // Inserts or replaces the pair's row (a and b put in canonical order).
+  // Manual decisions win: an automatic row (decided_by not is_manual) never
+  // replaces a manual one, so a pair a person rejected is never linked
+  // again by matching, and one they linked is never demoted to review; the
+  // row is then left as it is and the result is false. Errors:
+  // kInvalidValue for a == b, an empty id, an unknown state or no
+  // decided_by.
+  virtual Result<bool> put_patient_link(const PatientLink& link) = 0;
+  // Deletes the pair's automatic row (when a new match finds no link);
+  // a manual row stays. False when there was nothing to delete.
+  virtual Result<bool> remove_patient_link(std::string_view a, std::string_view b) = 0;
   // The commit timestamp to stamp into lastUpdated: from the injected clock,
   // never decreasing, so lastUpdated order follows seq order.
   virtual std::int64_t now_ms() = 0;
@@ -220,6 +261,8 @@ class Store {
   // process): followers reload the registry when it moves.
   virtual Result<std::int64_t> client_generation() = 0;
   virtual Result<std::vector<ClientRecord>> list_clients() = 0;
+  // Patient link rows matching q, by (a, b).
+  virtual Result<std::vector<PatientLink>> list_patient_links(const PatientLinkQuery& q) = 0;
   // A value the gateway keeps beside the data (store_meta), or nullopt.
   virtual Result<std::optional<std::string>> read_meta(std::string_view key) = 0;
   // The highest committed seq.

@@ -13,5 +13,6 @@ int client_command(const std::vector<std::string>& args);
 int token_command(const std::vector<std::string>& args);
 int relabel_command(const std::vector<std::string>& args);
 int audit_command(const std::vector<std::string>& args);
+int patients_command(const std::vector<std::string>& args);
 
 }  // namespace gateway

@@ -7,6 +7,7 @@
 //   carebridge token --db PATH [--config FILE] --client ID --purpose CODE [--scope S] [--user ID]
 //   carebridge audit verify [--db PATH] [--audit-db FILE] [--audit-key-file FILE]
 //   carebridge audit export [--db PATH] [--audit-db FILE] [--audit-key-file FILE] --out FILE
+//   carebridge patients links|link|unlink|match --db PATH ...
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -46,6 +47,16 @@ void print_help() {
       "      archive verifies alone against the public key stored in it).\n"
       "  carebridge audit export [--db PATH] [--audit-db FILE] [--audit-key-file FILE] --out FILE\n"
       "      Sign the log's tail and write a verifiable archive of it to FILE.\n"
+      "  carebridge patients links --db PATH [--patient ID] [--state linked|review|rejected]\n"
+      "  carebridge patients link --db PATH --a ID --b ID [--by NAME]\n"
+      "  carebridge patients unlink --db PATH --a ID --b ID [--by NAME]\n"
+      "      Patient records of one person across source systems: list the link\n"
+      "      table (one line per pair: a b state score grade decided_by), link a\n"
+      "      pair, or reject it. A person's decision is never undone by matching.\n"
+      "  carebridge patients match --db PATH --a ID --b ID [--record]\n"
+      "      Compare two stored Patients under the matching rules; print the\n"
+      "      outcome (link, review, none), score, grade and evidence without PHI.\n"
+      "      --record stores it as a link or review row unless a person decided.\n"
       "  carebridge --help\n\n"
       "Settings (flags over CAREBRIDGE_* environment over the config file):\n%s",
       CAREBRIDGE_VERSION, gateway::settings_help().c_str());
@@ -73,6 +84,7 @@ int main(int argc, char** argv) {
   if (command == "token") return gateway::token_command(args);
   if (command == "relabel") return gateway::relabel_command(args);
   if (command == "audit") return gateway::audit_command(args);
+  if (command == "patients") return gateway::patients_command(args);
   std::fprintf(stderr, "carebridge: unknown command '%s' (try --help)\n", command.c_str());
   return 2;
 }
