@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "fhir/core/utf8.hpp"
+
 namespace fhir::search {
 namespace {
 
@@ -51,19 +53,6 @@ void append_utf8(char32_t cp, std::string& out) {
   }
 }
 
-// Decodes one UTF-8 sequence at text[i]; returns its length, 0 if invalid.
-std::size_t decode(std::string_view text, std::size_t i, char32_t& cp) {
-  auto b = static_cast<unsigned char>(text[i]);
-  std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
-  if (len == 0 || i + len > text.size()) return 0;
-  cp = b & (0x3F >> (len - 1));
-  for (std::size_t k = 1; k < len; ++k) {
-    auto c = static_cast<unsigned char>(text[i + k]);
-    if ((c & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  return len;
-}
 
 char32_t lower_other(char32_t cp) {
   if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) return cp + 0x20;  // Greek capitals
@@ -85,7 +74,7 @@ std::string normalise_string(std::string_view text) {
       continue;
     }
     char32_t cp = 0;
-    std::size_t len = decode(text, i, cp);
+    std::size_t len = fhir::decode_utf8(text, i, cp);
     if (len == 0) {
       out += c;
       ++i;

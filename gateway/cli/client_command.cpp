@@ -11,8 +11,8 @@
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/resource/resource.hpp"
-#include "fhir/store/sqlite_store.hpp"
 #include "gateway/auth/client_rules.hpp"
+#include "gateway/cli/cli_store.hpp"
 #include "gateway/cli/commands.hpp"
 #include "gateway/config/settings_loader.hpp"
 #include "gateway/storage/write_sync.hpp"
@@ -118,11 +118,8 @@ int client_command(const std::vector<std::string>& args) {
   }
   auto loaded = load_settings(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!loaded) return fail(loaded.issue().diagnostics);
-  if (loaded->settings.db_path.empty()) return fail("--db PATH is required");
   fhir::SystemClock clock;
-  fhir::store::SqliteOptions options;
-  options.path = loaded->settings.db_path;
-  auto store = fhir::store::open_sqlite_store(options, clock);
+  auto store = open_command_store(loaded->settings, clock);
   if (!store) return fail(store.issue().diagnostics);
   int code = 2;
   const int poll_ms = loaded->settings.change_poll_ms;

@@ -12,12 +12,12 @@
 
 #include "fhir/core/clock.hpp"
 #include "fhir/core/errors.hpp"
-#include "fhir/store/sqlite_store.hpp"
 #include "gateway/app/runtime.hpp"
 #include "gateway/auth/access_token.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/auth/gateway_identity.hpp"
 #include "gateway/auth/purpose_of_use.hpp"
+#include "gateway/cli/cli_store.hpp"
 #include "gateway/cli/commands.hpp"
 #include "gateway/config/settings_loader.hpp"
 
@@ -81,9 +81,7 @@ int token_command(const std::vector<std::string>& args) {
   ctx.purpose = std::move(*purpose);
 
   fhir::SystemClock clock;
-  fhir::store::SqliteOptions options;
-  options.path = settings.db_path;
-  auto store = fhir::store::open_sqlite_store(options, clock);
+  auto store = open_command_store(settings, clock);
   if (!store) return fail(store.issue().diagnostics);
   auto record = (*store)->read_client(a->client);
   (*store)->close();

@@ -1,5 +1,6 @@
 #include "mappers/identity/word_split.hpp"
 
+#include "fhir/core/utf8.hpp"
 #include "fhir/search/string_normalise.hpp"
 
 namespace mappers::identity {
@@ -7,19 +8,6 @@ namespace {
 
 enum class Kind { letter, join, own_word, separator };
 
-// Length of the UTF-8 sequence at text[i] and its code point; 0 if invalid.
-std::size_t decode(std::string_view text, std::size_t i, char32_t& cp) {
-  auto b = static_cast<unsigned char>(text[i]);
-  std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
-  if (len == 0 || i + len > text.size()) return 0;
-  cp = b & (0x3F >> (len - 1));
-  for (std::size_t k = 1; k < len; ++k) {
-    auto c = static_cast<unsigned char>(text[i + k]);
-    if ((c & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  return len;
-}
 
 Kind ascii_kind(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return Kind::letter;
@@ -55,7 +43,7 @@ std::vector<std::string> folded_words(std::string_view text) {
       k = ascii_kind(folded[i]);
     } else {
       char32_t cp = 0;
-      if (std::size_t n = decode(folded, i, cp); n != 0) {
+      if (std::size_t n = fhir::decode_utf8(folded, i, cp); n != 0) {
         len = n;
         k = kind_of(cp);
       }
