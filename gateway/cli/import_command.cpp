@@ -11,6 +11,7 @@
 #include "gateway/app/runtime.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/cli/commands.hpp"
+#include "gateway/cli/import_audit.hpp"
 #include "gateway/config/settings_loader.hpp"
 #include "fhir/core/errors.hpp"
 #include "gateway/write/plan.hpp"
@@ -91,13 +92,16 @@ InFlight start_file(const fs::path& path, Runtime& rt, bool part2_source) {
   return f;
 }
 
-// Waits for a file's units; the number of entries written, or why it failed.
-fhir::Result<std::size_t> finish_file(InFlight& f) {
+// Waits for a file's units and records what they stored in the audit
+// trail; the number of entries written, or why it failed.
+fhir::Result<std::size_t> finish_file(InFlight& f, const ImportAudit& audit) {
   if (f.failed) return *f.failed;
   std::vector<fhir::Status> statuses;
   for (auto& r : f.results) statuses.push_back(r.get());
   auto outcomes = collect_outcomes(f.units, std::move(statuses));
   if (!outcomes) return outcomes.take_issue();
+  if (auto st = audit.record(*outcomes, f.units.kind); !st)
+    return fhir::make_issue(fhir::err::kUnavailable, "stored, but its audit record could not be written");
   // A batch file counts as failed if any of its entries did.
   std::size_t failed = 0;
   for (const auto& o : *outcomes)
@@ -151,6 +155,7 @@ int import_command(const std::vector<std::string>& args) {
     }
     part2_source = c->record.part2_program;
   }
+  const ImportAudit audit((*runtime)->app(), client);
   bool ok = true;
   auto files = collect_files(inputs, ok);
   std::size_t resources = 0, failed = 0, skipped = 0, reported = 0;
@@ -163,7 +168,7 @@ int import_command(const std::vector<std::string>& args) {
     if (f.skipped) {
       ++skipped;
       std::printf("[%zu/%zu] %s: skipped, not a FHIR resource\n", reported, files.size(), name);
-    } else if (auto n = finish_file(f)) {
+    } else if (auto n = finish_file(f, audit)) {
       resources += *n;
       std::printf("[%zu/%zu] %s: %zu resources\n", reported, files.size(), name, *n);
     } else {

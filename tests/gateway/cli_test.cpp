@@ -3,10 +3,14 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
 
+#include "consent/audit/audit_log.hpp"
+#include "consent/audit/audit_paths.hpp"
+#include "fhir/core/clock.hpp"
 #include "tests/support/fixture_paths.hpp"
 #include "tests/support/gateway_fixture.hpp"
 #include "tests/support/raw_connection.hpp"
@@ -108,6 +112,52 @@ TEST(CliTest, ImportLoadsFilesAndBundles) {
   std::string subject(o->find("subject")->string_at("reference"));
   EXPECT_EQ(subject.rfind("Patient/", 0), 0u) << subject;
   EXPECT_EQ(client.get(subject).status, 200);
+}
+
+// A source's data loaded by an operator is a write from that source: each
+// stored file leaves one AuditEvent naming the versions it wrote, never
+// the file's name (Synthea-style names carry the patient's).
+TEST(CliTest, ImportLeavesOneAuditRecordPerFile) {
+  TempDir dir;
+  const std::string db = (dir.path() / "s.db").string();
+  std::string added;
+  ASSERT_EQ(run_binary({"client", "add", "--db", db, "--id", "riverside", "--role", "source", "--organization",
+                        "Organization/riverside"},
+                       &added),
+            0)
+      << added;
+  std::ofstream(dir.path() / "Jane123_Doe456.json") << R"({"resourceType":"Patient","id":"pj"})";
+  std::ofstream(dir.path() / "bundle.json") << R"({"resourceType":"Bundle","type":"transaction","entry":[
+    {"resource":{"resourceType":"Patient","id":"pk"},"request":{"method":"PUT","url":"Patient/pk"}},
+    {"resource":{"resourceType":"Observation","id":"ok","status":"final","code":{"text":"mood"},
+      "subject":{"reference":"Patient/pk"}},"request":{"method":"PUT","url":"Observation/ok"}}]})";
+  std::string out;
+  ASSERT_EQ(run_binary({"import", "--db", db, "--share-dir", share_dir(), "--client", "riverside",
+                        dir.path().string()},
+                       &out),
+            0)
+      << out;
+  fhir::SystemClock clock;
+  consent::AuditLogOptions options;
+  options.path = consent::default_audit_path(db);
+  options.key_file = consent::default_audit_key_path(options.path);
+  auto log = consent::AuditLog::open(options, clock);
+  ASSERT_TRUE(log.ok()) << log.issue().diagnostics;
+  consent::AuditQuery q;
+  q.agent = {"riverside"};
+  auto page = (*log)->search(q);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 2u);
+  std::vector<std::string> texts;
+  for (const auto& r : page->records) texts.push_back(r.fields);
+  std::sort(texts.begin(), texts.end());
+  const std::string both = texts[0] + texts[1];
+  EXPECT_NE(both.find("entity\tPatient/pj/_history/1 pj write"), std::string::npos) << both;
+  EXPECT_NE(both.find("entity\tObservation/ok/_history/1 pk write"), std::string::npos) << both;
+  EXPECT_NE(both.find("organization\tOrganization/riverside"), std::string::npos) << both;
+  EXPECT_EQ(both.find("Jane123"), std::string::npos) << "no file names in the trail";
+  EXPECT_EQ(both.find("subtype\tdisclose"), std::string::npos) << "a source's own write is no disclosure";
+  (*log)->close();
 }
 
 TEST(CliTest, ImportFailsNamingTheBadFile) {
