@@ -104,9 +104,15 @@ std::vector<std::string> propagation_sources(const LabelRules& rules, const Valu
     if (!r->is_object()) continue;
     std::string_view ref = r->string_at("reference");
     std::size_t slash = ref.find('/');
-    // Relative "Type/id" only: what the store holds under that name.
+    // Relative "Type/id" only: what the store holds under that name. A
+    // versioned "Type/id/_history/v" (a derived score's derivedFrom, a
+    // Provenance target) propagates from the resource it names too: labels
+    // only rise, and relabeling must find the same sources again.
     if (slash == std::string_view::npos || slash == 0 || ref.find(':') != std::string_view::npos) continue;
-    if (ref.find('/', slash + 1) != std::string_view::npos) continue;
+    if (const std::size_t rest = ref.find('/', slash + 1); rest != std::string_view::npos) {
+      if (ref.substr(rest, 10) != "/_history/" || rest + 10 >= ref.size()) continue;
+      ref = ref.substr(0, rest);
+    }
     if (rules.is_hub(ref.substr(0, slash))) continue;
     out.emplace_back(ref);
   }

@@ -28,6 +28,7 @@
 #include "gateway/storage/write_sync.hpp"
 #include "gateway/write/label_stage.hpp"
 #include "gateway/write/search_index.hpp"
+#include "mappers/outcomes/instrument_table.hpp"
 #include "profiles/summary_elements.hpp"
 #include "profiles/type_model.hpp"
 
@@ -151,6 +152,17 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   if (auto st = load_consent_engine(rt->app_, share); !st) return st.take_issue();
   rt->app_.write = WriteContext{rt->app_.types.get(), rt->app_.compartment.get(), rt->app_.search.get(),
                                 rt->app_.label_rules.get(), rt->app_.part2_notice.get()};
+  // The map stage scores QuestionnaireResponses with this table; a bad
+  // file stops the start (a half-read table would score silently wrong).
+  const std::string instruments_path = share + "/mappers/instruments.json";
+  auto instruments = mappers::outcomes::InstrumentTable::load(instruments_path);
+  if (!instruments) {
+    fhir::Issue bad = instruments.take_issue();
+    bad.diagnostics = "the instrument table " + instruments_path + " cannot be used: " + bad.diagnostics;
+    return bad;
+  }
+  rt->instruments_ = std::move(*instruments);
+  rt->app_.write.instruments = rt->instruments_.get();
 
   fhir::store::SqliteOptions opts;
   opts.path = settings.db_path;

@@ -9,6 +9,10 @@
 #include "gateway/app/app_context.hpp"
 #include "gateway/config/settings.hpp"
 
+namespace mappers::outcomes {
+class InstrumentTable;
+}
+
 namespace gateway {
 
 namespace auth {
@@ -49,6 +53,8 @@ class Runtime {
   std::unique_ptr<consent::AuditLog> audit_;
   bool audit_reported_ = false;  // close() runs twice (explicitly, then ~Runtime)
   std::unique_ptr<ChangeFollower> follower_;
+  // The map stage's table (app_.write.instruments points here).
+  std::shared_ptr<const mappers::outcomes::InstrumentTable> instruments_;
   AppContext app_;
 };
 

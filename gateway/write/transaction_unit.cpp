@@ -14,6 +14,7 @@
 #include "gateway/write/check.hpp"
 #include "gateway/write/criteria.hpp"
 #include "gateway/write/label_stage.hpp"
+#include "gateway/write/map_stage.hpp"
 #include "gateway/write/reference_rewriter.hpp"
 #include "gateway/write/search_index.hpp"
 
@@ -264,6 +265,9 @@ class TransactionRun {
     }
     auto seq = tx_.append(v);
     if (!seq) return seq.take_issue();
+    // map: what the gateway derives from this version, in the same commit;
+    // side effects only, so the outcome below still names this entry alone.
+    if (auto st = map_version(ctx_, tx_, v, v.deleted ? nullptr : &*e.resource); !st) return st;
     o.status = e.method == EntryMethod::remove ? 204 : (!live ? 201 : 200);
     o.version = v.version;
     for (const std::string& p : v.patient_compartment) o.patients += o.patients.empty() ? p : " " + p;

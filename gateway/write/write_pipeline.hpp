@@ -2,15 +2,17 @@
 // `carebridge import`, passes these stages in this order, so no path can
 // skip one:
 //
-//   parse -> check -> resolve -> label -> store
+//   parse -> check -> resolve -> label -> store -> map
 //
 // parse and check run on the caller's thread (plan_*.cpp, check.cpp):
 // the body becomes a WritePlan of checked entries. resolve and store run
 // inside the group-commit writer (transaction_unit.cpp), because resolving
 // conditional operations and conditional references must see exactly the
 // state the write commits against. label (label_stage.hpp) gives each
-// version its security labels, stored beside it. (Mapping joins between
-// label and store in a later issue.)
+// version its security labels, stored beside it. map (map_stage.hpp) runs
+// once a QuestionnaireResponse version is appended: the scores the gateway
+// derives from it are written in the same transaction, through the same
+// label and index steps.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,9 @@ namespace consent {
 class LabelRules;
 struct RedisclosureNotice;
 }
+namespace mappers::outcomes {
+class InstrumentTable;
+}
 
 namespace gateway {
 
@@ -46,6 +51,8 @@ struct WriteContext {
   const fhir::search::SearchParams* search = nullptr;  // what write-time indexing evaluates
   const consent::LabelRules* labels = nullptr;  // the labeling stage's rules; null: no labels
   const consent::RedisclosureNotice* notice = nullptr;  // for resources a write answers with
+  // The map stage's instruments (map_stage.hpp); null: no derived scores.
+  const mappers::outcomes::InstrumentTable* instruments = nullptr;
 };
 
 enum class EntryMethod { get, post, put, patch, remove };

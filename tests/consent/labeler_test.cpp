@@ -177,6 +177,17 @@ TEST(LabelerTest, PropagationFollowsClinicalReferencesOnly) {
   EXPECT_EQ(labels.confidentiality(), "R");
 }
 
+// A versioned reference (a derived score's derivedFrom, a Provenance
+// target) propagates from the resource it names; anything else after the
+// id, or an absolute URL, does not.
+TEST(LabelerTest, PropagationFollowsVersionedReferencesToTheirResource) {
+  auto parsed = fhir::json::parse(R"({"resourceType":"Observation","status":"final","code":{"text":"PHQ-9"},
+    "derivedFrom":[{"reference":"QuestionnaireResponse/qr1/_history/3"},{"reference":"QuestionnaireResponse/qr2/extra"},
+                   {"reference":"QuestionnaireResponse/qr3/_history/"},{"reference":"https://x.org/QuestionnaireResponse/q4"}]})");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(propagation_sources(rules(), *parsed), std::vector<std::string>{"QuestionnaireResponse/qr1"});
+}
+
 TEST(LabelSetTest, OneConfidentialityTheHighest) {
   LabelSet s;
   s.add({std::string(kConfidentialitySystem), "R"});
