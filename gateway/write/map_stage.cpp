@@ -280,4 +280,19 @@ fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, con
   return fhir::ok_status();
 }
 
+bool is_derived_json(std::string_view json) {
+  // The tag's system, as the map stage writes it: one search over the text,
+  // no parse (every client write passes here).
+  return json.find("\"urn:carebridge:derived\"") != std::string_view::npos;
+}
+
+bool is_derived(const fhir::json::Value& resource) {
+  const fhir::json::Value* meta = resource.find("meta");
+  const fhir::json::Value* tags = meta != nullptr ? meta->find("tag") : nullptr;
+  if (tags == nullptr || !tags->is_array()) return false;
+  for (const auto& t : tags->items())
+    if (t.is_object() && t.string_at("system") == kDerivedTagSystem) return true;
+  return false;
+}
+
 }  // namespace gateway

@@ -19,6 +19,11 @@ namespace gateway {
 // The tag every resource the gateway derives carries, so clients can tell
 // derived data from what a source sent.
 inline constexpr std::string_view kDerivedTagSystem = "urn:carebridge:derived";
+
+// Whether a resource carries the derived tag (the gateway wrote it): as
+// stored JSON, or as a parsed resource.
+bool is_derived_json(std::string_view json);
+bool is_derived(const fhir::json::Value& resource);
 inline constexpr std::string_view kDerivedScoreCode = "score";
 
 // Runs after tx.append(qr) succeeded. qr is the appended version (a delete

@@ -191,6 +191,12 @@ class TransactionRun {
     if (!head) return head.take_issue();
     if (auto st = check_if_match(e, *head); !st) return st;
     const bool live = *head && !(*head)->deleted;
+    // What the map stage derives is the gateway's to write: a client writes
+    // the data it came from (the QuestionnaireResponse), never the score.
+    if ((live && is_derived_json((*head)->json)) || (e.resource && is_derived(e.resource->root())))
+      return fhir::make_issue(fhir::err::kConflict,
+                              "Derived by the gateway (meta.tag urn:carebridge:derived): write the data it "
+                              "was derived from instead");
 
     if (existing_.count(&e)) {  // conditional create matched: nothing written
       o.status = 200;

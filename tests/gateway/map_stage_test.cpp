@@ -146,6 +146,25 @@ TEST_F(MapStageTest, APhq9ResponseBecomesADerivedObservationWithItsOwnTotal) {
   EXPECT_FALSE(prov.string_at("recorded").empty());
 }
 
+// A score is the gateway's to write: a client neither overwrites a derived
+// Observation nor writes one carrying the derived tag itself (409), and
+// the score stands as derived.
+TEST_F(MapStageTest, NoClientWritesDerivedData) {
+  ASSERT_EQ(ehr_->put("QuestionnaireResponse/" + kQrId, fixture_qr()).status, 201);
+  const std::string id = gateway::derived_observation_id(kQrId, "phq-9");
+  const std::string forged = R"({"resourceType":"Observation","id":")" + id + R"(","status":"final",
+    "code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"subject":{"reference":"Patient/bh-patient-example"},
+    "valueQuantity":{"value":0}})";
+  EXPECT_EQ(ehr_->put("Observation/" + id, forged).status, 409);
+  EXPECT_EQ(ehr_->del("Observation/" + id).status, 409);
+  const std::string tagged = R"({"resourceType":"Observation","status":"final","meta":{"tag":[
+    {"system":"urn:carebridge:derived","code":"score"}]},"code":{"text":"PHQ-9"},"valueQuantity":{"value":0}})";
+  EXPECT_EQ(ehr_->post("Observation", tagged).status, 409);
+  auto found = derived(*ehr_, kQrId);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].find("valueQuantity")->find("value")->text(), "12");
+}
+
 TEST_F(MapStageTest, ATransactionAnswersOneEntryPerRequestEntry) {
   BundleBuilder b("transaction");
   b.put("Patient/bh-patient-example", kPatient).put("QuestionnaireResponse/" + kQrId, fixture_qr());
