@@ -13,6 +13,7 @@
 #include "fhir/core/errors.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/search/search_service.hpp"
 #include "gateway/write/write_pipeline.hpp"
 
 namespace gateway {
@@ -36,6 +37,12 @@ net::awaitable<fhir::Result<std::int64_t>> append_durably(consent::AuditLog& log
       initiate, net::use_awaitable, std::move(entry));
 }
 
+// The entity's patients join the event's Patient entities, once each.
+void note_patients(consent::AuditDescription& d, const std::vector<std::string>& patients) {
+  for (const auto& p : patients)
+    if (std::find(d.patients.begin(), d.patients.end(), p) == d.patients.end()) d.patients.push_back(p);
+}
+
 }  // namespace
 
 void mark_disclosure(consent::AuditDescription& d, const AppContext& app, const consent::DisclosureFilter* filter) {
@@ -52,8 +59,12 @@ void add_version(consent::AuditDescription& d, const consent::DisclosureFilter* 
                  const fhir::store::VersionRecord& rec, std::string basis) {
   if (basis.empty()) basis = filter != nullptr ? filter->basis(rec) : "policy:custodian";
   d.entities.push_back({version_reference(rec), std::move(basis), consent::split_patients(rec.patients)});
-  for (const auto& p : d.entities.back().patients)
-    if (std::find(d.patients.begin(), d.patients.end(), p) == d.patients.end()) d.patients.push_back(p);
+  note_patients(d, d.entities.back().patients);
+}
+
+void add_returned(consent::AuditDescription& d, const SearchRequest& request, const SearchResult& result) {
+  for (const auto& r : result.matches) add_version(d, request.disclosure, *r);
+  for (const auto& r : result.included) add_version(d, request.disclosure, *r);
 }
 
 void add_written(consent::AuditDescription& d, const EntryOutcome& o) {
@@ -78,8 +89,7 @@ void add_refusal(consent::AuditDescription& d, const consent::DisclosureFilter* 
   std::string basis = withheld ? filter->basis(*rec) : rec->deleted ? "deleted" : "refused";
   d.outcome_text = withheld ? "withheld: " + basis : basis;
   d.entities.push_back({asked, std::move(basis), consent::split_patients(rec->patients)});
-  for (const auto& p : d.entities.back().patients)
-    if (std::find(d.patients.begin(), d.patients.end(), p) == d.patients.end()) d.patients.push_back(p);
+  note_patients(d, d.entities.back().patients);
 }
 
 consent::AuditDescription describe_request(const Exchange& x, const AppContext& app, std::string interaction) {

@@ -20,6 +20,8 @@ namespace gateway {
 struct AppContext;
 struct EntryOutcome;
 struct Exchange;
+struct SearchRequest;
+struct SearchResult;
 
 // A description of this request (who, why, what was asked) to fill in:
 // interaction is the FHIR restful-interaction code.
@@ -38,6 +40,10 @@ std::string version_reference(const fhir::store::VersionRecord& rec);
 // patients, which join d.patients.
 void add_version(consent::AuditDescription& d, const consent::DisclosureFilter* filter,
                  const fhir::store::VersionRecord& rec, std::string basis = {});
+
+// Adds every version a search returned (matches and includes), each with
+// what allowed it under the search's filter.
+void add_returned(consent::AuditDescription& d, const SearchRequest& request, const SearchResult& result);
 
 // Adds the version a write stored (basis "write"), or that a conditional
 // create found existing ("exists"); nothing when none (a delete that

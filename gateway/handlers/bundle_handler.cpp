@@ -52,8 +52,7 @@ net::awaitable<fhir::Status> run_search_entries(std::vector<EntryOutcome>& outco
     auto result = co_await app.storage->run([&] { return run_search(app, request); });
     if (!result) co_return result.take_issue();
     o.json = searchset_bundle(app, request, *result, o.type);
-    for (const auto& r : result->matches) add_version(audit, request.disclosure, *r);
-    for (const auto& r : result->included) add_version(audit, request.disclosure, *r);
+    add_returned(audit, request, *result);
   }
   co_return fhir::ok_status();
 }

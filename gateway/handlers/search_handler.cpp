@@ -61,8 +61,7 @@ std::string interaction_code(Interaction i) {
 consent::AuditDescription describe_search(const Exchange& x, const AppContext& app, const SearchRequest& request,
                                           const SearchResult& result) {
   consent::AuditDescription d = describe_request(x, app, interaction_code(x.route.interaction));
-  for (const auto& r : result.matches) add_version(d, request.disclosure, *r);
-  for (const auto& r : result.included) add_version(d, request.disclosure, *r);
+  add_returned(d, request, result);
   mark_disclosure(d, app, request.disclosure);
   return d;
 }
