@@ -119,6 +119,16 @@ std::string capability_statement_json(const CapabilityInput& in) {
     resources.push_back(std::move(r));
   }
   rest.set("interaction", interactions(in.system_interactions));
+  // Operations on the whole server (keyed "" in in.operations).
+  if (auto it = in.operations.find(""); it != in.operations.end()) {
+    Value& ops = rest.set("operation", Value::make_array());
+    for (const auto& [name, definition] : it->second) {
+      Value v = Value::make_object();
+      v.set("name", str(name));
+      v.set("definition", str(definition));
+      ops.push_back(std::move(v));
+    }
+  }
   rests.push_back(std::move(rest));
   return fhir::json::write(cs);
 }

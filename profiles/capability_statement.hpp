@@ -33,7 +33,8 @@ struct CapabilityInput {
   std::map<std::string, std::vector<SearchParam>> search_params;
   std::map<std::string, std::vector<std::string>> search_includes;
   std::map<std::string, std::vector<std::string>> search_revincludes;
-  // Operations per resource type: name -> OperationDefinition canonical.
+  // Operations per resource type ("" for the whole server): name ->
+  // OperationDefinition canonical.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> operations;
 };
 

@@ -10,8 +10,6 @@
 namespace consent {
 namespace {
 
-using ById = std::unordered_map<std::string, std::shared_ptr<const CompiledConsent>>;
-
 // The current version of Consent/id compiled, or null when there is none
 // (deleted, never stored, or not a Consent the engine can read).
 fhir::Result<std::shared_ptr<const CompiledConsent>> load_consent(fhir::store::Store& store, const std::string& id) {
@@ -41,6 +39,18 @@ std::vector<Identifier> identifiers_in(const fhir::json::Value& resource) {
   return out;
 }
 
+bool same_identifiers(const std::unordered_map<std::string, std::vector<Identifier>>& a,
+                      const std::unordered_map<std::string, std::vector<Identifier>>& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [ref, ids] : a) {
+    auto it = b.find(ref);
+    if (it == b.end() || it->second.size() != ids.size()) return false;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (ids[i].system != it->second[i].system || ids[i].value != it->second[i].value) return false;
+  }
+  return true;
+}
+
 std::uint64_t next_instance() {
   static std::atomic<std::uint64_t> counter{0};
   return ++counter;
@@ -62,7 +72,10 @@ const std::vector<Identifier>* ConsentIndex::Snapshot::identifiers_of(std::strin
 ConsentIndex::ConsentIndex() : snapshot_(std::make_shared<const Snapshot>()), instance_(next_instance()) {}
 
 bool ConsentIndex::affects(std::string_view type) {
-  return type == "Consent" || type == "Organization" || type == "Practitioner" || type == "PractitionerRole";
+  // Patient: a linked record's new version may change its labels, which
+  // decide whether another record may name it (Patient.link).
+  return type == "Consent" || type == "Organization" || type == "Practitioner" || type == "PractitionerRole" ||
+         type == "Patient";
 }
 
 std::shared_ptr<const ConsentIndex::Snapshot> ConsentIndex::snapshot() const {
@@ -93,13 +106,18 @@ fhir::Status ConsentIndex::load_all(fhir::store::Store& store, const std::vector
     if (!c) return c.take_issue();
     if (*c) by_id.emplace(h.id, std::move(*c));
   }
-  return rebuild(store, std::move(by_id), organizations);
+  auto identifiers = read_identifiers(store, by_id, organizations);
+  if (!identifiers) return identifiers.take_issue();
+  if (auto st = links_.load(store); !st) return st;
+  publish(std::move(by_id), std::move(*identifiers), links_.records());
+  return fhir::ok_status();
 }
 
 fhir::Status ConsentIndex::refresh(fhir::store::Store& store, const std::vector<std::string>& consent_ids,
                                    const std::vector<std::string>& organizations) {
   std::lock_guard refresh(refresh_mu_);
-  ById by_id = snapshot()->by_id;
+  const auto current = snapshot();
+  ById by_id = current->by_id;
   for (const auto& id : consent_ids) {
     auto c = load_consent(store, id);
     if (!c) return c.take_issue();
@@ -108,17 +126,35 @@ fhir::Status ConsentIndex::refresh(fhir::store::Store& store, const std::vector<
     else
       by_id.erase(id);
   }
-  return rebuild(store, std::move(by_id), organizations);
+  auto identifiers = read_identifiers(store, by_id, organizations);
+  if (!identifiers) return identifiers.take_issue();
+  // Last of what can fail: the follower's state moves only with a snapshot
+  // that is then published.
+  auto links_changed = links_.refresh(store);
+  if (!links_changed) return links_changed.take_issue();
+  // Nothing moved (a Patient written that is linked to nothing, say): the
+  // snapshot stays, and with it the paging cursors bound to its generation.
+  if (consent_ids.empty() && !*links_changed && same_identifiers(*identifiers, current->identifiers))
+    return fhir::ok_status();
+  publish(std::move(by_id), std::move(*identifiers), links_.records());
+  return fhir::ok_status();
 }
 
-fhir::Status ConsentIndex::rebuild(fhir::store::Store& store, ById by_id, const std::vector<std::string>& organizations) {
-  auto next = std::make_shared<Snapshot>();
+fhir::Status ConsentIndex::relabeled(fhir::store::Store& store) {
+  std::lock_guard refresh(refresh_mu_);
+  auto changed = links_.refresh(store, true);
+  if (!changed) return changed.take_issue();
+  if (!*changed) return fhir::ok_status();
+  const auto current = snapshot();
+  publish(current->by_id, current->identifiers, links_.records());
+  return fhir::ok_status();
+}
+
+fhir::Result<ConsentIndex::Identifiers> ConsentIndex::read_identifiers(
+    fhir::store::Store& store, const ById& by_id, const std::vector<std::string>& organizations) const {
+  Identifiers out;
   std::set<std::string> refs(organizations.begin(), organizations.end());
-  for (const auto& [id, c] : by_id) {
-    if (!c->patient_id.empty()) next->by_patient[c->patient_id].push_back(c.get());
-    next->any_needs_content = next->any_needs_content || (c->active && c->needs_content);
-    actor_references(c->root, refs);
-  }
+  for (const auto& [id, c] : by_id) actor_references(c->root, refs);
   for (const auto& ref : refs) {
     const auto slash = ref.find('/');
     if (slash == std::string::npos) continue;
@@ -126,15 +162,36 @@ fhir::Status ConsentIndex::rebuild(fhir::store::Store& store, ById by_id, const 
     if (!rec) return rec.take_issue();
     if (!*rec || (*rec)->deleted) continue;
     auto json = fhir::json::parse((*rec)->json);
-    if (json) next->identifiers.emplace(ref, identifiers_in(*json));
+    if (json) out.emplace(ref, identifiers_in(*json));
   }
+  return out;
+}
+
+void ConsentIndex::publish(ById by_id, Identifiers identifiers, std::shared_ptr<const LinkedRecords> links) {
+  auto next = std::make_shared<Snapshot>();
+  next->links = std::move(links);
+  for (const auto& [id, c] : by_id) {
+    next->any_needs_content = next->any_needs_content || (c->active && c->needs_content);
+    if (c->patient_id.empty()) continue;
+    const std::string_view person = next->links->person_of(c->patient_id);
+    if (person == c->patient_id) {
+      next->by_patient[c->patient_id].push_back(c.get());
+      continue;
+    }
+    // About a record linked to others: the engine matches a consent to a
+    // resource's patient by id, so the person's copy names the person key.
+    auto copy = std::make_shared<CompiledConsent>(*c);
+    copy->patient_id = std::string(person);
+    next->by_patient[copy->patient_id].push_back(copy.get());
+    next->person_copies.push_back(std::move(copy));
+  }
+  next->identifiers = std::move(identifiers);
   next->by_id = std::move(by_id);
   next->generation = ++generation_;
   const std::uint64_t generation = next->generation;
   std::lock_guard lock(mu_);
   snapshot_ = std::move(next);
   published_.store(generation, std::memory_order_release);
-  return fhir::ok_status();
 }
 
 }  // namespace consent

@@ -44,7 +44,7 @@ ResourceFacts DisclosureFilter::facts(const Row& row) const {
   ResourceFacts f;
   f.type = std::string(row.type);
   f.id = std::string(row.id);
-  f.patients = split_patients(row.patients);
+  f.patients = persons_of(row.patients);
   // Decoded label keys, kept per thread across requests (pure, and few
   // distinct ones): a bounded cache, emptied when it grows past its size.
   thread_local std::unordered_map<std::string, LabelSet, TextHash, std::equal_to<>> decoded;
@@ -87,11 +87,38 @@ Verdict DisclosureFilter::verdict(const Row& row, const LabelSet* extra) const {
   return v;
 }
 
+std::vector<std::string> DisclosureFilter::persons_of(std::string_view patients) const {
+  std::vector<std::string> out = split_patients(patients);
+  if (consents_->links->empty()) return out;
+  // Records linked as one person are decided as that person (one patient
+  // to the engine, with all the person's consents), once.
+  for (auto& p : out) p = std::string(consents_->person_of(p));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> DisclosureFilter::linked_records(std::string_view patient) const {
+  std::vector<std::string> out;
+  const auto& links = *consents_->links;
+  const auto* group = links.group_of(patient);
+  if (group == nullptr) return out;
+  for (const auto& other : *group) {
+    if (other == patient) continue;
+    const auto* head = links.head_of(other);
+    // Deleted, or never stored: nothing to point at. Withheld from this
+    // requester: naming it would tell that it exists.
+    if (head == nullptr || head->deleted || !may_receive(*head)) continue;
+    out.push_back(other);
+  }
+  return out;
+}
+
 bool DisclosureFilter::any_consents(std::string_view patients) const {
   while (!patients.empty()) {
     const auto space = patients.find(' ');
     const std::string_view p = patients.substr(0, space);
-    if (!p.empty() && consents_->has_consents(p)) return true;
+    if (!p.empty() && consents_->has_consents(consents_->person_of(p))) return true;
     if (space == std::string_view::npos) break;
     patients.remove_prefix(space + 1);
   }

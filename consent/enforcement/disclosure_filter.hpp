@@ -8,6 +8,10 @@
 //
 // One request, one thread at a time: it remembers decisions by (type,
 // patients, labels) when no consent reads resource content.
+//
+// Patients linked as one person (ConsentIndex, linked_records.hpp) are
+// decided as that person: a consent about any of the records governs the
+// data of all of them.
 #pragma once
 
 #include <atomic>
@@ -16,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "consent/decision/decision_engine.hpp"
 #include "consent/enforcement/consent_index.hpp"
@@ -50,11 +55,17 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
   const Requester& requester() const { return requester_; }
   // Which consent snapshot it decides by (paging cursors are bound to it).
   std::uint64_t consent_generation() const { return consents_->generation; }
+  // The other Patient records linked to this one as the same person (issue
+  // 9) that this requester may receive, sorted; deleted ones left out.
+  // Records it may not receive are never named (Patient.link, $everything).
+  std::vector<std::string> linked_records(std::string_view patient) const;
 
  private:
   std::vector<Identifier> identifiers_of(std::string_view reference) const override;
   bool consent_reader() const;
   bool any_consents(std::string_view patients) const;
+  // A row's patients as the persons they are (ConsentIndex person keys).
+  std::vector<std::string> persons_of(std::string_view patients) const;
   Verdict verdict(const Row& row, const LabelSet* extra) const;
   // The consents about any of these patients (a resource's compartments).
   std::vector<const CompiledConsent*> consents_about(const std::vector<std::string>& patients) const;

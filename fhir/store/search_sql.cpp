@@ -263,7 +263,7 @@ class Planner {
     select.add("SELECT h.type AS type, h.id AS id, h.seq AS seq");
     from.add(" FROM resource_head h JOIN resource_version v ON v.seq = h.seq");
     where.add(" WHERE h.type = ").bind(type).add(" AND v.deleted = 0");
-    if (spec_.compartment_patient) where.add(compartment(type, *spec_.compartment_patient));
+    if (!spec_.compartment_patients.empty()) where.add(compartment(type, spec_.compartment_patients));
     if (spec_.since_ms) where.add(" AND v.last_updated_ms >= ").bind(*spec_.since_ms);
     if (spec_.query) {
       if (auto st = sort_keys(type, select, from); !st) return st.take_issue();
@@ -298,18 +298,26 @@ class Planner {
     return f;
   }
 
-  // The head version is in the patient's compartment; the ids of the
-  // patient's versions drive, so $everything reads only the patient's rows.
-  Frag compartment(const std::string& type, const std::string& patient) {
+  // The head version is in one of the patients' compartments; the ids of
+  // the patients' versions drive, so $everything reads only their rows.
+  Frag compartment(const std::string& type, const std::vector<std::string>& patients) {
+    Frag ids;  // "= ?" for one patient, "IN (?, ?)" for several
+    if (patients.size() == 1) {
+      ids.add(" = ").bind(patients.front());
+    } else {
+      ids.add(" IN (");
+      for (std::size_t i = 0; i < patients.size(); ++i) (i == 0 ? ids : ids.add(", ")).bind(patients[i]);
+      ids.add(")");
+    }
     Frag f;
     Frag members;
-    members.add("SELECT c.seq FROM version_compartment c WHERE c.patient_id = ").bind(patient);
+    members.add("SELECT c.seq FROM version_compartment c WHERE c.patient_id").add(ids);
     if (type == "Patient") {
-      f.add(" AND (h.id = ").bind(patient).add(" OR h.seq IN (").add(members).add("))");
+      f.add(" AND (h.id").add(ids).add(" OR h.seq IN (").add(members).add("))");
       return f;
     }
     f.add(" AND h.id IN (SELECT cv.id FROM version_compartment c JOIN resource_version cv ON cv.seq = c.seq");
-    f.add(" WHERE c.patient_id = ").bind(patient).add(" AND cv.type = ").bind(type).add(")");
+    f.add(" WHERE c.patient_id").add(ids).add(" AND cv.type = ").bind(type).add(")");
     f.add(" AND h.seq IN (").add(members).add(")");
     return f;
   }

@@ -198,6 +198,29 @@ CREATE TABLE patient_link (
 CREATE INDEX patient_link_by_b ON patient_link (b);
 )sql";
 
+// Step 8: the care model's facts (care_fact.hpp), beside head versions
+// like the search index: the rows of a resource's current version, replaced
+// in the commit that replaces it. n numbers a resource's facts. Read by
+// patient; the source's head row decides who may see them (cb_visible), so
+// relabeling needs no change here.
+constexpr std::string_view kCareFacts = R"sql(
+CREATE TABLE care_fact (
+  type     TEXT    NOT NULL,
+  id       TEXT    NOT NULL,
+  n        INTEGER NOT NULL,
+  patient  TEXT    NOT NULL,
+  kind     TEXT    NOT NULL,
+  code     TEXT    NOT NULL,
+  at_ms    INTEGER NOT NULL,
+  end_ms   INTEGER NOT NULL,
+  value    REAL,
+  detail   TEXT    NOT NULL,
+  source   TEXT    NOT NULL,
+  PRIMARY KEY (type, id, n)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX care_fact_by_patient ON care_fact (patient, at_ms);
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
@@ -206,6 +229,7 @@ constexpr std::array kSteps{
     Migration{5, kAssertionIds},
     Migration{6, kVersionLabels},
     Migration{7, kPatientLinks},
+    Migration{8, kCareFacts},
 };
 
 struct SchemaStamp {

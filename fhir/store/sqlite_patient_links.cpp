@@ -10,6 +10,10 @@ namespace {
 
 #define CAREBRIDGE_LINK_COLUMNS "a, b, state, score, grade, evidence, decided_by, rules_version, updated_ms"
 
+// store.hpp kPatientLinkGenerationMeta, spelled for SQL text.
+#define CAREBRIDGE_LINK_GENERATION "patient_link_generation"
+static_assert(kPatientLinkGenerationMeta == CAREBRIDGE_LINK_GENERATION);
+
 // The manual-decision test of is_manual (store.hpp), in SQL. GLOB, not
 // LIKE: LIKE ignores case, and "Manual:x" is no manual decision.
 #define CAREBRIDGE_IS_MANUAL(col) "(" col " = 'manual' OR " col " GLOB 'manual:*')"
@@ -44,6 +48,17 @@ std::pair<std::string_view, std::string_view> canonical(std::string_view a, std:
 }
 
 bool known_state(std::string_view s) { return s == "linked" || s == "review" || s == "rejected"; }
+
+// Every change to the table moves the generation in the same
+// transaction (as the client registry's does), so a process that sees the
+// new generation also sees the change: servers on the store follow it.
+Status bump_generation(Connection& conn) {
+  auto stmt = conn.prepare(
+      "INSERT INTO store_meta (key, value) VALUES ('" CAREBRIDGE_LINK_GENERATION "', '1')"
+      " ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)");
+  if (!stmt) return stmt.take_issue();
+  return stmt->run();
+}
 
 Status check_link(const PatientLink& l) {
   if (l.a.empty() || l.b.empty()) return make_issue(err::kInvalidValue, "A patient link needs two Patient ids");
@@ -105,6 +120,7 @@ Result<bool> upsert_patient_link(Connection& conn, const PatientLink& link) {
     // Drain the statement so the write completes before the next use.
     auto done = stmt->step();
     if (!done) return done.take_issue();
+    if (auto st = bump_generation(conn); !st) return st.take_issue();
   }
   return written;
 }
@@ -121,6 +137,7 @@ Result<bool> delete_auto_patient_link(Connection& conn, std::string_view a, std:
   if (deleted) {
     auto done = stmt->step();
     if (!done) return done.take_issue();
+    if (auto st = bump_generation(conn); !st) return st.take_issue();
   }
   return deleted;
 }

@@ -11,6 +11,7 @@
 #include "fhir/store/sqlite_connection.hpp"
 #include "fhir/store/sqlite_error.hpp"
 #include "fhir/store/sqlite_migrations.hpp"
+#include "fhir/store/sqlite_care_facts.hpp"
 #include "fhir/store/sqlite_patient_links.hpp"
 #include "fhir/store/sqlite_queries.hpp"
 #include "fhir/store/sqlite_reader_pool.hpp"
@@ -86,6 +87,18 @@ class SqliteStore final : public Store {
     auto lease = readers_.acquire();
     if (!lease) return lease.take_issue();
     return query_patient_links(lease->conn(), q);
+  }
+
+  Result<std::vector<CareFact>> care_facts(const CareFactQuery& q) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_care_facts(lease->conn(), q);
+  }
+
+  Result<std::vector<std::string>> care_patients(std::string_view after, int limit) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_care_patients(lease->conn(), after, limit);
   }
 
   Result<std::optional<std::string>> read_meta(std::string_view key) override {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fhir/core/errors.hpp"
+#include "fhir/store/sqlite_care_facts.hpp"
 #include "fhir/store/sqlite_clients.hpp"
 #include "fhir/store/sqlite_connection.hpp"
 #include "fhir/store/sqlite_index_writer.hpp"
@@ -253,6 +254,25 @@ Result<bool> SqliteWriteTxn::remove_patient_link(std::string_view a, std::string
 Result<bool> SqliteWriteTxn::claim_assertion_id(std::string_view client_id, std::string_view jti,
                                                 std::int64_t expires_ms, std::int64_t now_ms) {
   return fhir::store::claim_assertion_id(conn_, client_id, jti, expires_ms, now_ms);
+}
+
+Result<std::vector<std::string>> SqliteWriteTxn::replace_care_facts(std::string_view type, std::string_view id,
+                                          const std::vector<CareFact>& facts) {
+  return write_care_facts(conn_, type, id, facts);
+}
+
+Result<std::vector<CareFact>> SqliteWriteTxn::care_facts(const CareFactQuery& q) {
+  CareFactQuery unfiltered = q;
+  unfiltered.filter = nullptr;
+  return query_care_facts(conn_, unfiltered);
+}
+
+Result<std::vector<std::string>> SqliteWriteTxn::care_patients(std::string_view after, int limit) {
+  return query_care_patients(conn_, after, limit);
+}
+
+Result<std::vector<PatientLink>> SqliteWriteTxn::patient_links(const PatientLinkQuery& q) {
+  return query_patient_links(conn_, q);
 }
 
 std::int64_t SqliteWriteTxn::now_ms() {

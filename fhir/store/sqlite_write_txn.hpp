@@ -47,6 +47,11 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<PatientLink>> patient_link(std::string_view a, std::string_view b) override;
   Result<bool> put_patient_link(const PatientLink& link) override;
   Result<bool> remove_patient_link(std::string_view a, std::string_view b) override;
+  Result<std::vector<std::string>> replace_care_facts(std::string_view type, std::string_view id,
+                            const std::vector<CareFact>& facts) override;
+  Result<std::vector<CareFact>> care_facts(const CareFactQuery& q) override;
+  Result<std::vector<std::string>> care_patients(std::string_view after, int limit) override;
+  Result<std::vector<PatientLink>> patient_links(const PatientLinkQuery& q) override;
   std::int64_t now_ms() override;
 
  private:

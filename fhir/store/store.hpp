@@ -18,6 +18,7 @@
 
 #include "fhir/core/result.hpp"
 #include "fhir/search/index_rows.hpp"
+#include "fhir/store/care_fact.hpp"
 #include "fhir/search/query.hpp"
 #include "fhir/search/search_params.hpp"
 
@@ -115,9 +116,11 @@ struct SearchSpec {
   std::vector<std::string> types;  // at least one
   const search::SearchQuery* query = nullptr;  // criteria and _sort; null: all
   const search::SearchParams* params = nullptr;  // each type's definition of a code
-  // Only resources in this patient's compartment (R4
-  // CompartmentDefinition-patient), the Patient itself included.
-  std::optional<std::string> compartment_patient;
+  // Only resources in these patients' compartments (R4
+  // CompartmentDefinition-patient, any of them), the Patients themselves
+  // included; empty: no compartment. Several for Patient/$everything over
+  // records linked as one person.
+  std::vector<std::string> compartment_patients;
   std::optional<std::int64_t> since_ms;  // last_updated_ms >= since
   std::int64_t now_ms = 0;               // for the ap prefix
   std::int64_t limit = 10000;            // at most this many ids
@@ -161,6 +164,10 @@ struct PatientLink {
   std::int64_t updated_ms = 0;
 };
 
+// store_meta key that moves with every write to the link table (by any
+// process, in the same transaction), so followers reload the links.
+inline constexpr std::string_view kPatientLinkGenerationMeta = "patient_link_generation";
+
 // A decision a person made (carebridge patients link|unlink): "manual" or
 // "manual:NAME". Only another manual decision changes it.
 inline bool is_manual(std::string_view decided_by) {
@@ -170,6 +177,16 @@ inline bool is_manual(std::string_view decided_by) {
 struct PatientLinkQuery {
   std::string patient;  // only pairs with this Patient id on either side; "" all
   std::string state;    // only this state; "" all
+};
+
+// Which care facts to read (care_fact.hpp), in (patient, at_ms) order.
+struct CareFactQuery {
+  std::vector<std::string> patients;  // only these Patient ids; empty: every patient
+  // Only the facts of this one resource (with type); empty: any.
+  std::string type;
+  std::string id;
+  // Only facts whose source version this filter lets through; null: all.
+  const RowFilter* filter = nullptr;
 };
 
 // The writer's view inside a group transaction. Valid only during the unit.
@@ -228,6 +245,18 @@ class WriteTxn {
   // Deletes the pair's automatic row (when a new match finds no link);
   // a manual row stays. False when there was nothing to delete.
   virtual Result<bool> remove_patient_link(std::string_view a, std::string_view b) = 0;
+  // Replaces the care facts of type/id's current version (care_fact.hpp)
+  // with these; none removes them (a delete, or nothing to keep). The
+  // facts' type, id, version and label_key are ignored. Returns the
+  // patients of the facts it replaced (whose flags may change).
+  virtual Result<std::vector<std::string>> replace_care_facts(std::string_view type, std::string_view id,
+                                    const std::vector<CareFact>& facts) = 0;
+  // Care facts as the transaction sees them (q.filter ignored).
+  virtual Result<std::vector<CareFact>> care_facts(const CareFactQuery& q) = 0;
+  // Patient ids with care facts, in byte order after `after`, at most limit.
+  virtual Result<std::vector<std::string>> care_patients(std::string_view after, int limit) = 0;
+  // Patient link rows matching q, as the transaction sees them.
+  virtual Result<std::vector<PatientLink>> patient_links(const PatientLinkQuery& q) = 0;
   // The commit timestamp to stamp into lastUpdated: from the injected clock,
   // never decreasing, so lastUpdated order follows seq order.
   virtual std::int64_t now_ms() = 0;
@@ -263,6 +292,11 @@ class Store {
   virtual Result<std::vector<ClientRecord>> list_clients() = 0;
   // Patient link rows matching q, by (a, b).
   virtual Result<std::vector<PatientLink>> list_patient_links(const PatientLinkQuery& q) = 0;
+  // Care facts matching q, each with its source's type, id, version and
+  // label_key, in (patient, at_ms) order.
+  virtual Result<std::vector<CareFact>> care_facts(const CareFactQuery& q) = 0;
+  // Patient ids with care facts, in byte order after `after`, at most limit.
+  virtual Result<std::vector<std::string>> care_patients(std::string_view after, int limit) = 0;
   // A value the gateway keeps beside the data (store_meta), or nullopt.
   virtual Result<std::optional<std::string>> read_meta(std::string_view key) = 0;
   // The highest committed seq.

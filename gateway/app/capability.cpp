@@ -57,8 +57,15 @@ std::string build_capability_statement(const AppContext& app, const std::string&
   }
   add_search_params(in, *app.search);
   in.operations["Patient"].emplace_back("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything");
+  // Candidates for one person, scored (issue 9; README "One patient across
+  // source systems").
+  in.operations["Patient"].emplace_back("match", "http://hl7.org/fhir/OperationDefinition/Patient-match");
   // The accounting of disclosures (compliance role; README "Audit trail").
   in.operations["Patient"].emplace_back("disclosures", "urn:carebridge:OperationDefinition:Patient-disclosures");
+  // The measurement-based-care registry, of a caseload and of everyone
+  // (README "Care model").
+  in.operations["Group"].emplace_back("registry", "urn:carebridge:OperationDefinition:Group-registry");
+  in.operations[""].emplace_back("registry", "urn:carebridge:OperationDefinition:registry");
   return profiles::capability_statement_json(in);
 }
 

@@ -21,13 +21,17 @@
 #include "gateway/auth/gateway_identity.hpp"
 #include "gateway/auth/purpose_of_use.hpp"
 #include "gateway/auth/token_cache.hpp"
+#include "gateway/care/flag_sweeper.hpp"
 #include "gateway/storage/change_follower.hpp"
 #include "gateway/search/result_cache.hpp"
 #include "gateway/storage/read_cache.hpp"
 #include "gateway/storage/storage_pool.hpp"
 #include "gateway/storage/write_sync.hpp"
+#include "gateway/write/care_facts_step.hpp"
 #include "gateway/write/label_stage.hpp"
 #include "gateway/write/search_index.hpp"
+#include "mappers/care/care_rules.hpp"
+#include "mappers/identity/matching_rules.hpp"
 #include "mappers/outcomes/instrument_table.hpp"
 #include "profiles/summary_elements.hpp"
 #include "profiles/type_model.hpp"
@@ -68,6 +72,16 @@ fhir::Status ensure_labels(fhir::store::Store& store, const WriteContext& ctx) {
   if (!last) return last.take_issue();
   if (*last > 0) std::fprintf(stderr, "relabeling the store under label rules %s\n", ctx.labels->version().c_str());
   return write_sync(store, relabel_unit(ctx));
+}
+
+// A store whose care facts were made under other rules or tables (or
+// before the care model existed) has them made again before the gateway
+// serves from it: the registry and flags read nothing else.
+fhir::Status ensure_care_facts(fhir::store::Store& store, const WriteContext& ctx) {
+  auto stamp = store.read_meta(kCareFactsMeta);
+  if (!stamp) return stamp.take_issue();
+  if (*stamp && **stamp == care_facts_stamp(ctx)) return fhir::ok_status();
+  return write_sync(store, rebuild_care_facts_unit(ctx));
 }
 
 // The consent decision engine: HL7's code systems for purposes and labels,
@@ -163,6 +177,29 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   }
   rt->instruments_ = std::move(*instruments);
   rt->app_.write.instruments = rt->instruments_.get();
+  // The flag step's thresholds, likewise all or nothing.
+  const std::string care_rules_path = share + "/mappers/care-rules.json";
+  auto care_rules = mappers::care::load_care_rules(care_rules_path);
+  if (!care_rules) {
+    fhir::Issue bad = care_rules.take_issue();
+    bad.diagnostics = "the care rules " + care_rules_path + " cannot be used: " + bad.diagnostics;
+    return bad;
+  }
+  rt->care_rules_ = std::make_shared<const mappers::care::CareRules>(std::move(*care_rules));
+  rt->app_.write.care_rules = rt->care_rules_.get();
+  rt->app_.write.care_flags = settings.care_flags != 0;
+  if (settings.care_flags == 0)
+    std::fprintf(stderr, "WARNING: care flags are OFF (care_flags=0): for measurements only\n");
+  // The link step's matching rules, likewise.
+  const std::string matching_path = share + "/mappers/matching-rules.json";
+  auto matching = mappers::identity::MatchingRules::load(matching_path);
+  if (!matching) {
+    fhir::Issue bad = matching.take_issue();
+    bad.diagnostics = "the matching rules " + matching_path + " cannot be used: " + bad.diagnostics;
+    return bad;
+  }
+  rt->matching_ = std::move(*matching);
+  rt->app_.write.matching = rt->matching_.get();
 
   fhir::store::SqliteOptions opts;
   opts.path = settings.db_path;
@@ -172,6 +209,7 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->app_.store = rt->store_.get();
   if (auto st = ensure_index(*rt->store_, rt->app_.write); !st) return st.take_issue();
   if (auto st = ensure_labels(*rt->store_, rt->app_.write); !st) return st.take_issue();
+  if (auto st = ensure_care_facts(*rt->store_, rt->app_.write); !st) return st.take_issue();
   auto identity = auth::load_gateway_identity(settings.db_path, settings.signing_key_file, settings.base_url);
   if (!identity) return identity.take_issue();
   // The path only: never key material.
@@ -213,6 +251,8 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->follower_ = std::make_unique<ChangeFollower>(*rt->store_, settings.read_cache_mb > 0 ? rt->cache_.get() : nullptr,
                                                    *rt->clients_, *rt->consents_,
                                                    std::chrono::milliseconds(settings.change_poll_ms));
+  const int sweep_seconds = settings.care_flags != 0 ? std::max(0, settings.flag_sweep_seconds) : 0;
+  rt->flags_ = std::make_unique<FlagSweeper>(*rt->store_, rt->app_.write, std::chrono::seconds(sweep_seconds));
   return rt;
 }
 
@@ -231,7 +271,14 @@ void Runtime::set_bound_address(const std::string& host_port) {
       build_capability_statement(app_, fhir::format_instant(app_.clock->now_ms()));
 }
 
+fhir::Status Runtime::sweep_flags() {
+  auto swept = flags_->sweep();
+  if (!swept) return swept.take_issue();
+  return fhir::ok_status();
+}
+
 void Runtime::close() {
+  if (flags_) flags_->stop();
   if (follower_) follower_->stop();
   if (storage_) storage_->stop();
   if (audit_) {

@@ -12,6 +12,12 @@
 namespace mappers::outcomes {
 class InstrumentTable;
 }
+namespace mappers::care {
+struct CareRules;
+}
+namespace mappers::identity {
+class MatchingRules;
+}
 
 namespace gateway {
 
@@ -20,6 +26,7 @@ class ClientRegistry;
 class TokenCache;
 }  // namespace auth
 class ChangeFollower;
+class FlagSweeper;
 class ReadCache;
 class ResultCache;
 
@@ -39,6 +46,8 @@ class Runtime {
   void set_bound_address(const std::string& host_port);
   // Stops the storage pool and closes the store (after in-flight writes).
   void close();
+  // Re-evaluates every patient's care flags now (flag_sweeper.hpp); blocks.
+  fhir::Status sweep_flags();
 
  private:
   Runtime() = default;
@@ -55,6 +64,11 @@ class Runtime {
   std::unique_ptr<ChangeFollower> follower_;
   // The map stage's table (app_.write.instruments points here).
   std::shared_ptr<const mappers::outcomes::InstrumentTable> instruments_;
+  // The flag step's thresholds (app_.write.care_rules points here).
+  std::shared_ptr<const mappers::care::CareRules> care_rules_;
+  std::unique_ptr<FlagSweeper> flags_;
+  // The link step's rules (app_.write.matching points here).
+  std::shared_ptr<const mappers::identity::MatchingRules> matching_;
   AppContext app_;
 };
 

@@ -1,6 +1,7 @@
 #include "gateway/audit/disclosures_csv.hpp"
 
 #include "fhir/core/instant.hpp"
+#include "gateway/http/csv_text.hpp"
 
 namespace gateway {
 namespace {
@@ -11,17 +12,6 @@ std::string recipient(const consent::AuditDescription& d) {
 }
 
 }  // namespace
-
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 std::string disclosures_csv(const std::vector<Disclosure>& disclosures) {
   std::string out(kDisclosuresCsvHeader);

@@ -13,10 +13,6 @@ namespace gateway {
 
 inline constexpr std::string_view kDisclosuresCsvHeader = "date,recipient,purpose,resource,basis";
 
-// RFC 4180 §2: a field holding a comma, a double quote, CR or LF is
-// quoted, its quotes doubled; any other field goes as it is.
-std::string csv_field(std::string_view text);
-
 // The header, then per disclosure and per entity: the AuditEvent's
 // recorded instant, "Organization/ID (client id)", the purpose code, the
 // versioned reference, its basis. Lines end in CRLF (RFC 4180 §2).

@@ -63,6 +63,18 @@ Flow authorize_stage(Exchange& x, const AppContext&) {
       // it returns the handler narrows to those the token may read.
       if (auto st = auth::require_scope(ctx, "Patient", auth::kRead); !st) return deny(x, st.issue());
       break;
+    case Interaction::registry:
+      // Rows show Patients, their scores (Observations) and Flags: the
+      // token must be able to search each; a caseload also reads its Group.
+      for (const char* type : {"Patient", "Observation", "Flag"})
+        if (auto st = auth::require_scope(ctx, type, auth::kSearch); !st) return deny(x, st.issue());
+      if (!r.type.empty())
+        if (auto st = auth::require_scope(ctx, r.type, auth::kRead); !st) return deny(x, st.issue());
+      break;
+    case Interaction::match:
+      // Patient/$match searches Patients (R4: "similar to a search").
+      if (auto st = auth::require_scope(ctx, "Patient", auth::kSearch); !st) return deny(x, st.issue());
+      break;
     case Interaction::history_system:
       // Every type's history: only for a token that may search every type.
       if (auto st = auth::require_scope(ctx, "*", auth::kSearch); !st) return deny(x, st.issue());

@@ -85,9 +85,10 @@ Flow parse_request_stage(Exchange& x, const AppContext& app) {
   // well-known document SHALL be JSON); only FHIR routes negotiate.
   const bool oauth = x.path == "auth/token" || x.path == ".well-known/smart-configuration" ||
                      x.path == ".well-known/jwks.json";
-  // The accounting of disclosures also prints as CSV (handlers/
-  // disclosures_handler.cpp picks the form).
-  const bool csv_ok = x.path.size() > 13 && x.path.compare(x.path.size() - 13, 13, "/$disclosures") == 0;
+  // The accounting of disclosures and the registry also print as CSV
+  // (their handlers pick the form).
+  const std::string_view route = x.path;
+  const bool csv_ok = route.ends_with("/$disclosures") || route == "$registry" || route.ends_with("/$registry");
   // _format overrides Accept (R4 http.html#mime-type).
   if (oauth) {
   } else if (auto f = fhir::first_param(x.query, "_format")) {

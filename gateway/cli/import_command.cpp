@@ -65,7 +65,13 @@ struct InFlight {
   std::vector<std::future<fhir::Status>> results;
 };
 
-InFlight start_file(const fs::path& path, Runtime& rt, bool part2_source) {
+// The importing source as the write pipeline sees it.
+struct ImportSource {
+  bool part2_program = false;
+  std::string organization;  // "" without --client
+};
+
+InFlight start_file(const fs::path& path, Runtime& rt, const ImportSource& source) {
   InFlight f;
   f.path = path;
   std::ifstream in(path, std::ios::binary);
@@ -81,7 +87,8 @@ InFlight start_file(const fs::path& path, Runtime& rt, bool part2_source) {
     f.failed = plan.take_issue();
     return f;
   }
-  plan->part2_source = part2_source;
+  plan->part2_source = source.part2_program;
+  plan->source_org = source.organization;
   f.units = make_units(std::move(*plan), &app.write);
   for (auto& unit : f.units.units) {
     auto promise = std::make_shared<std::promise<fhir::Status>>();
@@ -145,7 +152,7 @@ int import_command(const std::vector<std::string>& args) {
   }
   // Data arrives from a registered source: the client named must be one
   // that may push data (consent labeling reads its Part 2 flag).
-  bool part2_source = false;
+  ImportSource source;
   if (!client.empty()) {
     auto c = (*runtime)->app().clients->find(client);
     if (!c || c->revoked() || (c->record.role != "source" && c->record.role != "admin")) {
@@ -153,7 +160,8 @@ int import_command(const std::vector<std::string>& args) {
       (*runtime)->close();
       return 2;
     }
-    part2_source = c->record.part2_program;
+    source.part2_program = c->record.part2_program;
+    source.organization = c->record.organization;
   }
   const ImportAudit audit((*runtime)->app(), client);
   bool ok = true;
@@ -179,7 +187,7 @@ int import_command(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
   for (const auto& path : files) {
-    in_flight.push_back(start_file(path, **runtime, part2_source));
+    in_flight.push_back(start_file(path, **runtime, source));
     if (in_flight.size() >= kInFlight) report_oldest();
   }
   while (!in_flight.empty()) report_oldest();

@@ -1,13 +1,16 @@
 // carebridge patients links|link|unlink|match --db PATH ...: the links
 // between Patient records of one person (issue 9), kept in the store's
 // link table. Writes go through the store's writer, so this works while a
-// server runs on the same store file. Nothing here prints PHI: link lines
-// carry ids and scores, match prints the evidence summary (fields, levels,
-// weights), never the values compared.
+// server runs on the same store file, and counts there once it returns.
+// Nothing here prints PHI: link lines carry ids and scores, match prints
+// the evidence summary (fields, levels, weights), never the values
+// compared.
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fhir/core/clock.hpp"
@@ -36,6 +39,16 @@ constexpr const char* kUsage =
 
 // What automatic matching writes as decided_by (store.hpp is_manual).
 constexpr std::string_view kAutomatic = "auto";
+
+// Servers on the store follow the link table every change_poll_ms (its
+// generation, store_meta patient_link_generation); waiting a few of those
+// before returning means that when `link`, `unlink` or `match --record`
+// has returned, every running server already shows and decides by the
+// change (Patient.link, consent across the linked records, $everything),
+// as `client add|revoke` do for the registry.
+void wait_for_servers(int change_poll_ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(3 * change_poll_ms + 20));
+}
 
 int fail(const std::string& why) {
   std::fprintf(stderr, "carebridge patients: %s\n", why.c_str());
@@ -128,7 +141,7 @@ fhir::Status check_patient(fhir::store::WriteTxn& tx, const std::string& id, boo
 // keeps the score and evidence of a row the matcher left for review, so
 // the evidence the decision was made on stays with it.
 int decide(fhir::store::Store& store, const fhir::Clock& clock, const std::vector<std::string>& rest,
-           const std::string& state) {
+           const std::string& state, int change_poll_ms) {
   auto f = parse_flags(rest, {"--a", "--b", "--by"}, false);
   if (!f) return fail(f.issue().diagnostics);
   if (auto st = check_pair(*f); !st) return fail(st.issue().diagnostics);
@@ -156,6 +169,7 @@ int decide(fhir::store::Store& store, const fhir::Clock& clock, const std::vecto
     return fhir::ok_status();
   });
   if (!st) return fail(st.issue().diagnostics);
+  wait_for_servers(change_poll_ms);
   std::printf("Patient/%s and Patient/%s %s (%s)\n", a.c_str(), b.c_str(), state.c_str(), decided_by.c_str());
   return 0;
 }
@@ -208,7 +222,7 @@ fhir::Result<std::string> record_match(fhir::store::Store& store, const fhir::Cl
 }
 
 int match_pair(fhir::store::Store& store, const fhir::Clock& clock, const std::string& share_dir,
-               const std::vector<std::string>& rest) {
+               const std::vector<std::string>& rest, int change_poll_ms) {
   auto f = parse_flags(rest, {"--a", "--b"}, true);
   if (!f) return fail(f.issue().diagnostics);
   if (auto st = check_pair(*f); !st) return fail(st.issue().diagnostics);
@@ -227,6 +241,7 @@ int match_pair(fhir::store::Store& store, const fhir::Clock& clock, const std::s
   if (!f->record) return 0;
   auto note = record_match(store, clock, a, b, r);
   if (!note) return fail(note.issue().diagnostics);
+  wait_for_servers(change_poll_ms);
   std::printf("%s\n", note->c_str());
   return 0;
 }
@@ -245,10 +260,11 @@ int patients_command(const std::vector<std::string>& args) {
   auto store = open_command_store(loaded->settings, clock);
   if (!store) return fail(store.issue().diagnostics);
   int code = 2;
+  const int poll_ms = loaded->settings.change_poll_ms;
   if (sub == "links") code = list_links(**store, loaded->rest);
-  else if (sub == "link") code = decide(**store, clock, loaded->rest, "linked");
-  else if (sub == "unlink") code = decide(**store, clock, loaded->rest, "rejected");
-  else code = match_pair(**store, clock, resolve_share_dir(loaded->settings.share_dir), loaded->rest);
+  else if (sub == "link") code = decide(**store, clock, loaded->rest, "linked", poll_ms);
+  else if (sub == "unlink") code = decide(**store, clock, loaded->rest, "rejected", poll_ms);
+  else code = match_pair(**store, clock, resolve_share_dir(loaded->settings.share_dir), loaded->rest, poll_ms);
   (*store)->close();
   return code;
 }

@@ -44,6 +44,12 @@ struct Settings {
   int shutdown_grace_ms = 10000;   // in-flight requests get this long on SIGTERM
   std::size_t read_cache_mb = 64;  // current versions served from memory; 0 disables
   int change_poll_ms = 10;  // how soon other processes' writes reach the read cache
+  // How often the time-based care flags (no contact for 30 days, ...) are
+  // re-evaluated for every patient; 0: only when data arrives.
+  int flag_sweep_seconds = 3600;
+  // 0: care flags are not kept (no Flag written, no sweep): for measuring
+  // what keeping them costs only; the gateway warns at start.
+  int care_flags = 1;
   int history_default_count = 50;
   int history_max_count = 1000;
   int search_default_count = 20;

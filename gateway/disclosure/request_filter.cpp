@@ -5,6 +5,7 @@
 #include "consent/enforcement/inline_redaction.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/disclosure/present.hpp"
 
 namespace gateway {
 namespace {
@@ -54,12 +55,24 @@ std::function<bool(const fhir::store::VersionRecord&)> read_guard(Exchange& x, c
   return [keep](const fhir::store::VersionRecord& rec) { return keep->may_receive(rec); };
 }
 
+std::optional<std::string> outgoing_json(const consent::DisclosureFilter& filter, const fhir::store::VersionRecord& rec,
+                                         const std::string& json) {
+  auto out = consent::redact_inline(filter, rec, json);
+  // Issue 9: a Patient names the records linked to it as the same person,
+  // those this requester may receive only (linked_records).
+  if (rec.type == "Patient" && !rec.deleted) {
+    const auto others = filter.linked_records(rec.id);
+    if (auto linked = with_patient_links(out ? *out : json, others)) out = std::move(linked);
+  }
+  return out;
+}
+
 const std::string& disclosed_json(const consent::DisclosureFilter* filter, const fhir::store::VersionRecord& rec,
                                   std::string& scratch) {
   if (filter == nullptr) return rec.json;
-  auto redacted = consent::redact_inline(*filter, rec, rec.json);
-  if (!redacted) return rec.json;
-  scratch = std::move(*redacted);
+  auto out = outgoing_json(*filter, rec, rec.json);
+  if (!out) return rec.json;
+  scratch = std::move(*out);
   return scratch;
 }
 
@@ -68,7 +81,7 @@ std::function<std::optional<std::string>(const fhir::store::VersionRecord&, cons
   if (disclosure_for(x, app) == nullptr) return {};
   std::shared_ptr<const consent::DisclosureFilter> keep = x.disclosure;
   return [keep](const fhir::store::VersionRecord& rec, const std::string& json) {
-    return consent::redact_inline(*keep, rec, json);
+    return outgoing_json(*keep, rec, json);
   };
 }
 

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "consent/enforcement/disclosure_filter.hpp"
 #include "gateway/search/search_service.hpp"
@@ -24,10 +26,18 @@ void set_disclosure(Exchange& x, const AppContext& app, SearchRequest& request);
 
 // rec's JSON as this request receives it: without the elements whose
 // inline security labels it is not cleared for (consent/enforcement/
-// inline_redaction.hpp); rec.json itself when nothing is withheld or the
-// filter is null. scratch holds a redacted copy.
+// inline_redaction.hpp), and, for a Patient, with a Patient.link (seealso)
+// to each record linked to it as the same person that the requester may
+// receive (issue 9; present.hpp with_patient_links). Every path out that
+// answers with stored resources passes here, so this is where the links
+// are merged. rec.json itself when nothing changes or the filter is null
+// (consent_enforcement 0, for measuring only: no links then either).
+// scratch holds a changed copy.
 const std::string& disclosed_json(const consent::DisclosureFilter* filter, const fhir::store::VersionRecord& rec,
                                   std::string& scratch);
+// The same for json (rec's, as presented): nullopt when nothing changes.
+std::optional<std::string> outgoing_json(const consent::DisclosureFilter& filter, const fhir::store::VersionRecord& rec,
+                                         const std::string& json);
 
 // The same as a Bundle GET entry's redactor (write_pipeline.hpp).
 std::function<std::optional<std::string>(const fhir::store::VersionRecord&, const std::string&)> entry_redactor(

@@ -94,7 +94,11 @@ net::awaitable<void> handle_bundle(Exchange& x, const AppContext& app) {
     co_return;
   }
   // A 42 CFR Part 2 program's records are labeled so (consent/labels).
-  if (auto source = app.clients->find(x.context->client_id)) plan->part2_source = source->record.part2_program;
+  // Its Organization tells its team's data from another's (care model).
+  if (auto source = app.clients->find(x.context->client_id)) {
+    plan->part2_source = source->record.part2_program;
+    plan->source_org = source->record.organization;
+  }
   // GET entries answer a version the requester may not receive as missing.
   plan->may_read = read_guard(x, app);
   plan->redact = entry_redactor(x, app);

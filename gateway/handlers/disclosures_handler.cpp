@@ -25,6 +25,7 @@
 #include "gateway/audit/disclosures_csv.hpp"
 #include "gateway/audit/trail_access.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/http/csv_text.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/storage/storage_pool.hpp"
 
@@ -69,24 +70,14 @@ std::int64_t six_years_before(std::int64_t ms) {
   return ms - (6 * 365 + 2) * 86'400'000LL;
 }
 
-bool is_csv(std::string_view media) {
-  media = media.substr(0, media.find(';'));
-  while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return media == "csv" || media == "text/csv";
-}
-
 fhir::Result<Window> window_of(const Exchange& x, std::int64_t now_ms) {
   Window w;
   w.before = now_ms;
   bool has_start = false;
-  // _format overrides Accept (R4 http.html#mime-type); of Accept, the
-  // first media range listed decides.
-  const std::string_view accept = x.request.header("accept");
-  w.csv = is_csv(accept.substr(0, accept.find(',')));
+  w.csv = csv_requested(x.request.header("accept"), nullptr);
   for (const auto& [name, value] : x.query) {
     if (name == "_format") {
-      w.csv = is_csv(value);
+      w.csv = is_csv_media(value);
     } else if (name == "start" || name == "end") {
       auto t = bound(name, value);
       if (!t) return t.take_issue();

@@ -29,5 +29,10 @@ net::awaitable<void> handle_consent_decision(Exchange& x, const AppContext& app)
 net::awaitable<void> handle_audit_search(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_audit_read(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_disclosures(Exchange& x, const AppContext& app);
+// GET /$registry and GET /Group/{id}/$registry (care/registry_service.hpp).
+net::awaitable<void> handle_registry(Exchange& x, const AppContext& app);
+// POST /Patient/$match (match_handler.cpp): stored Patients that may be the
+// person a Parameters body describes, scored; writes nothing.
+net::awaitable<void> handle_match(Exchange& x, const AppContext& app);
 
 }  // namespace gateway

@@ -1,11 +1,14 @@
 // Search (R4 search.html): GET /[type], POST /[type]/_search, GET /?_type=,
 // POST /_search, GET /Patient/[id]/[type]; and Patient/[id]/$everything
-// (R4 patient-operation-everything) over the patient compartment.
+// (R4 patient-operation-everything) over the patient compartment, and the
+// compartments of the records linked to the patient as the same person.
 // gateway/search/ does the work on the storage pool; this file turns the
 // request into a SearchRequest and the result into the response.
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "consent/enforcement/consent_index.hpp"
 #include "consent/enforcement/disclosure_filter.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
@@ -78,6 +81,21 @@ net::awaitable<void> respond(Exchange& x, const AppContext& app, SearchRequest r
   if (app.audit != nullptr) co_await record_audit(x, app, describe_search(x, app, request, *result));
 }
 
+// The records linked to patient as the same person that the requester
+// may receive; with consent enforcement off (filter null), all of them.
+std::vector<std::string> everything_links(const AppContext& app, const consent::DisclosureFilter* filter,
+                                          const std::string& patient) {
+  if (filter != nullptr) return filter->linked_records(patient);
+  std::vector<std::string> out;
+  if (app.consents == nullptr) return out;
+  const auto snapshot = app.consents->snapshot();
+  if (const auto* group = snapshot->links->group_of(patient))
+    for (const auto& id : *group)
+      if (const auto* head = snapshot->links->head_of(id); id != patient && head != nullptr && !head->deleted)
+        out.push_back(id);
+  return out;
+}
+
 }  // namespace
 
 net::awaitable<void> handle_search(Exchange& x, const AppContext& app) {
@@ -100,7 +118,7 @@ net::awaitable<void> handle_search(Exchange& x, const AppContext& app) {
         co_return;
       }
       type = x.route.compartment_type;
-      request.compartment_patient = x.route.id;
+      request.compartment_patients = {x.route.id};
       path = "Patient/" + x.route.id + "/" + type;
       break;
     default: break;  // system level: _type or every type
@@ -188,7 +206,6 @@ net::awaitable<void> handle_everything(Exchange& x, const AppContext& app) {
     co_return;
   }
   request.types = std::move(*types);
-  request.compartment_patient = x.route.id;
 
   auto patient = co_await app.storage->run([&] { return app.store->read_head("Patient", x.route.id); });
   if (!patient) {
@@ -201,6 +218,12 @@ net::awaitable<void> handle_everything(Exchange& x, const AppContext& app) {
     x.fail(fhir::make_issue(fhir::err::kNotFound, "No patient with this id"));
     co_return;
   }
+  // Issue 9: the person's record spans the records linked to this one,
+  // those the requester may receive (a withheld one is not searched, so
+  // nothing says it exists; its resources are decided one by one anyway).
+  request.compartment_patients = {x.route.id};
+  const auto linked = everything_links(app, filter, x.route.id);
+  request.compartment_patients.insert(request.compartment_patients.end(), linked.begin(), linked.end());
   co_await respond(x, app, std::move(request), "Patient/" + x.route.id + "/$everything", extra);
 }
 

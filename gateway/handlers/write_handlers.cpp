@@ -93,7 +93,11 @@ net::awaitable<std::optional<EntryOutcome>> run_rest_write(Exchange& x, const Ap
     co_return std::nullopt;
   }
   // A 42 CFR Part 2 program's records are labeled so (consent/labels).
-  if (auto source = app.clients->find(x.context->client_id)) plan->part2_source = source->record.part2_program;
+  // Its Organization tells its team's data from another's (care model).
+  if (auto source = app.clients->find(x.context->client_id)) {
+    plan->part2_source = source->record.part2_program;
+    plan->source_org = source->record.organization;
+  }
   auto outcomes = co_await execute_plan(std::move(*plan), app);
   if (!outcomes) {
     x.fail(outcomes.issue());

@@ -55,8 +55,10 @@ const std::vector<RouteSpec>& route_table() {
       {"POST", "_search", Interaction::search_system, ""},
       {"POST", "", Interaction::bundle, "transaction batch"},
       {"GET", "_history", Interaction::history_system, "history-system"},
+      {"GET", "$registry", Interaction::registry, ""},
       {"GET", "{type}", Interaction::search_type, "search-type"},
       {"POST", "{type}/_search", Interaction::search_type, ""},
+      {"POST", "{type}/$match", Interaction::match, ""},
       {"POST", "{type}", Interaction::create, "create"},
       {"PUT", "{type}", Interaction::conditional_update, "update"},
       {"PATCH", "{type}", Interaction::conditional_patch, "patch"},
@@ -71,6 +73,7 @@ const std::vector<RouteSpec>& route_table() {
       {"GET", "{type}/{id}/$everything", Interaction::everything, ""},
       {"GET", "{type}/{id}/$consent-decision", Interaction::consent_decision, ""},
       {"GET", "{type}/{id}/$disclosures", Interaction::disclosures, ""},
+      {"GET", "{type}/{id}/$registry", Interaction::registry, ""},
       {"GET", "{type}/{id}/{ctype}", Interaction::search_compartment, ""},
   };
   return kRoutes;

@@ -39,6 +39,8 @@ enum class Interaction {
   everything,          // GET /Patient/{id}/$everything
   consent_decision,    // GET /{type}/{id}/$consent-decision (compliance)
   disclosures,         // GET /Patient/{id}/$disclosures: the accounting of disclosures (compliance)
+  registry,            // GET /$registry, GET /Group/{id}/$registry: the care manager's registry
+  match,               // POST /Patient/$match (R4 patient-operation-match): candidates for one person
 };
 
 // Whether a route needs an access token. Open: the CapabilityStatement and

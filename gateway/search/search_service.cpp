@@ -34,7 +34,7 @@ fhir::store::SearchSpec request_spec(const AppContext& app, const SearchRequest&
   spec.types = r.types;
   spec.query = &r.query;
   spec.params = app.search.get();
-  spec.compartment_patient = r.compartment_patient;
+  spec.compartment_patients = r.compartment_patients;
   spec.since_ms = r.since_ms;
   spec.now_ms = app.clock->now_ms();
   spec.limit = app.settings.search_max_results;
@@ -63,7 +63,7 @@ std::string cursor_key(const SearchRequest& r) {
   q.count.reset();
   std::string key = fhir::search::canonical_query(q);
   for (const auto& t : r.types) key += "|" + t;
-  if (r.compartment_patient) key += "|Patient/" + *r.compartment_patient;
+  for (const auto& p : r.compartment_patients) key += "|Patient/" + p;
   if (r.since_ms) key += "|" + std::to_string(*r.since_ms);
   // A cursor serves only the requester (and grant) that made it.
   // Length-prefixed: a user id a client chose cannot pose as other fields.

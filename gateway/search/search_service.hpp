@@ -41,7 +41,10 @@ struct SearchRequest {
   // Changes whenever consents change: paging cursors do not survive it.
   std::uint64_t filter_generation = 0;
   std::vector<std::string> types;  // what is searched (one type, _type's, or a compartment's)
-  std::optional<std::string> compartment_patient;
+  // The compartment searched (R4 CompartmentDefinition-patient): one
+  // patient, or for $everything the records linked to it as one person
+  // that the requester may see. Empty: none.
+  std::vector<std::string> compartment_patients;
   std::optional<std::int64_t> since_ms;
 };
 

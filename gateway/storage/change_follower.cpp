@@ -33,8 +33,9 @@ void ChangeFollower::run(std::int64_t seq) {
       if (cv_.wait_for(lock, interval_, [this] { return stopping_; })) return;
     }
     follow_versions(seq);
-    if (cache_ != nullptr) follow_relabels();
+    follow_relabels();
     follow_clients();
+    follow_links();
   }
 }
 
@@ -65,10 +66,27 @@ void ChangeFollower::follow_relabels() {
   if (!generation) return;
   std::string now = generation->value_or("");
   if (now != label_generation_) {
-    if (label_known_) cache_->clear();
+    if (label_known_ && cache_ != nullptr) cache_->clear();
+    // Linked records are named by their labels (Patient.link): read again.
+    if (label_known_ && !consents_.relabeled(store_)) return;  // retried next poll
     label_generation_ = std::move(now);
   }
   label_known_ = true;
+}
+
+// The link table changes without new versions (carebridge patients
+// link|unlink, by any process): it moves store_meta
+// patient_link_generation, and the consent index follows the links.
+void ChangeFollower::follow_links() {
+  auto generation = store_.read_meta(fhir::store::kPatientLinkGenerationMeta);
+  if (!generation) return;
+  std::string now = generation->value_or("");
+  if (links_known_ && now == link_generation_) return;
+  // The first poll too: a change between the index's load and now (the
+  // index compares the generation it loaded, so this costs little).
+  if (!consents_.refresh(store_, {}, clients_.organizations())) return;  // retried next poll
+  link_generation_ = std::move(now);
+  links_known_ = true;
 }
 
 void ChangeFollower::follow_clients() {

@@ -4,7 +4,9 @@
 // this process otherwise cannot see (and all of it after a relabel); and reloads the client registry when
 // the store's client generation moves (carebridge client add|revoke); and
 // refreshes the consent index when Consents (or the organizations and
-// practitioners they name) change.
+// practitioners they name) change, and when the Patient link table or a
+// linked Patient changes (issue 9: links made by `carebridge patients` or
+// another process's writes count within one poll).
 // Runs on its own thread, never an io thread.
 #pragma once
 
@@ -44,6 +46,7 @@ class ChangeFollower {
   void follow_versions(std::int64_t& seq);
   void follow_clients();
   void follow_relabels();
+  void follow_links();
 
   fhir::store::Store& store_;
   ReadCache* cache_;
@@ -55,6 +58,8 @@ class ChangeFollower {
   bool stopping_ = false;  // guarded by mu_
   std::string label_generation_;  // follower thread only
   bool label_known_ = false;
+  std::string link_generation_;  // follower thread only
+  bool links_known_ = false;
   std::thread thread_;
 };
 

@@ -1,18 +1,15 @@
 #include "gateway/write/map_stage.hpp"
 
-#include <openssl/evp.h>
-
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "consent/labels/label_key.hpp"
-#include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
-#include "gateway/write/check.hpp"
-#include "gateway/write/label_stage.hpp"
-#include "gateway/write/search_index.hpp"
+#include "gateway/write/care_facts_step.hpp"
+#include "gateway/write/derived_append.hpp"
+#include "gateway/write/derived_json.hpp"
+#include "gateway/write/link_step.hpp"
 #include "mappers/outcomes/instrument_table.hpp"
 #include "mappers/outcomes/questionnaire_scoring.hpp"
 
@@ -20,6 +17,7 @@ namespace gateway {
 namespace {
 
 using fhir::json::Value;
+using namespace derived;
 using mappers::outcomes::Instrument;
 using mappers::outcomes::Score;
 
@@ -28,66 +26,6 @@ constexpr std::string_view kUcum = "http://unitsofmeasure.org";
 constexpr std::string_view kDataOperation = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
 constexpr std::string_view kProvenanceRole = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 
-// "cb-" + the first 24 hex digits of SHA-256(text): 27 characters, well
-// inside R4's 64, and the same on every run (an update finds its version).
-std::string hashed_id(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "cb-";
-  for (unsigned int i = 0; i < 12 && i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
-  }
-  return out;
-}
-
-Value str(std::string_view s) { return Value::make_string(std::string(s)); }
-
-Value coding(std::string_view system, std::string_view code, std::string_view display = {}) {
-  Value c = Value::make_object();
-  c.set("system", str(system));
-  c.set("code", str(code));
-  if (!display.empty()) c.set("display", str(display));
-  return c;
-}
-
-Value concept_of(Value one_coding, std::string_view text = {}) {
-  Value cc = Value::make_object();
-  Value codings = Value::make_array();
-  codings.push_back(std::move(one_coding));
-  cc.set("coding", std::move(codings));
-  if (!text.empty()) cc.set("text", str(text));
-  return cc;
-}
-
-Value text_concept(std::string_view text) {
-  Value cc = Value::make_object();
-  cc.set("text", str(text));
-  return cc;
-}
-
-Value reference(std::string_view ref) {
-  Value r = Value::make_object();
-  r.set("reference", str(ref));
-  return r;
-}
-
-Value one(Value v) {
-  Value a = Value::make_array();
-  a.push_back(std::move(v));
-  return a;
-}
-
-Value integer(int n) { return Value::make_number(std::to_string(n)); }
-
-Value derived_meta() {
-  Value meta = Value::make_object();
-  meta.set("tag", one(coding(kDerivedTagSystem, kDerivedScoreCode, "Derived by the gateway")));
-  return meta;
-}
-
 // The Observation a complete score becomes. An item without a verified
 // LOINC code (PCL-5) is named by its text: component.code is required.
 Value score_observation(const Instrument& inst, const Score& s, const std::string& id,
@@ -95,7 +33,7 @@ Value score_observation(const Instrument& inst, const Score& s, const std::strin
   Value o = Value::make_object();
   o.set("resourceType", str("Observation"));
   o.set("id", str(id));
-  o.set("meta", derived_meta());
+  o.set("meta", derived_meta(kDerivedScoreCode));
   o.set("status", str("final"));
   o.set("category", one(concept_of(coding(kCategorySystem, "survey", "Survey"))));
   o.set("code", concept_of(coding(mappers::outcomes::kLoinc, s.total_code), inst.name));
@@ -136,7 +74,7 @@ Value score_provenance(const std::string& id, const std::string& target_version,
   Value p = Value::make_object();
   p.set("resourceType", str("Provenance"));
   p.set("id", str(id));
-  p.set("meta", derived_meta());
+  p.set("meta", derived_meta(kDerivedScoreCode));
   p.set("target", one(reference(target_version)));
   p.set("recorded", str(fhir::format_instant(now_ms)));
   p.set("activity", concept_of(coding(kDataOperation, "DERIVE", "derive")));
@@ -153,82 +91,6 @@ Value score_provenance(const std::string& id, const std::string& target_version,
   return p;
 }
 
-// Appends one version of a resource the gateway derives, through the same
-// steps as a client's entry (transaction_unit.cpp store_entry): stamp,
-// validate, compartment, label, index. inherited: the labels of what it
-// was derived from, added to its own. They are added here, not left to
-// propagation, because derivedFrom and Provenance.target name versions
-// (Type/id/_history/v), which consent::propagation_sources does not follow.
-struct Appended {
-  std::int64_t version = 0;
-  std::string label_key;
-};
-
-fhir::Result<Appended> append_derived(const WriteContext& ctx, fhir::store::WriteTxn& tx, Value root,
-                                          const std::string& inherited) {
-  auto parsed = fhir::Resource::from_value(std::move(root));
-  if (!parsed) return parsed.take_issue();
-  fhir::Resource& r = *parsed;
-  auto head = tx.head(r.type(), r.id());
-  if (!head) return head.take_issue();
-  const bool live = *head && !(*head)->deleted;
-  fhir::store::NewVersion v;
-  v.type = r.type();
-  v.id = r.id();
-  v.version = *head ? (*head)->version + 1 : 1;
-  v.method = "PUT";
-  v.last_updated_ms = tx.now_ms();
-  r.stamp_version(v.version, fhir::format_instant(v.last_updated_ms));
-  // What the gateway writes must meet the rules a client's write meets; a
-  // failure is our bug, and fails the transaction rather than store it.
-  if (auto st = validate_resource(r, ctx); !st)
-    return fhir::make_issue(fhir::err::kInternal,
-                            "The " + v.type + " derived by the gateway is invalid: " + st.issue().diagnostics,
-                            st.issue().expression);
-  v.json = r.to_json();
-  v.patient_compartment = ctx.compartment->patients_of(r);
-  if (auto st = label_version(ctx, tx, r, false, v); !st) return st.take_issue();
-  if (ctx.labels != nullptr && !inherited.empty()) {
-    auto labels = consent::decode_label_key(v.label_key);
-    labels.add_all(consent::decode_label_key(inherited));
-    v.label_key = consent::encode_label_key(labels);
-  }
-  auto index = index_values(ctx, r);
-  v.index = &index;
-  fhir::search::IndexValues replaced;
-  if (live) {
-    auto old = index_values_of(ctx, (*head)->json);
-    if (!old) return old.take_issue();
-    replaced = std::move(*old);
-    v.replaced_index = &replaced;
-  }
-  auto seq = tx.append(v);
-  if (!seq) return seq.take_issue();
-  return Appended{v.version, v.label_key};
-}
-
-// Deletes a derived resource if it is live; the delete is a version, so
-// history keeps what was derived.
-fhir::Status delete_derived(const WriteContext& ctx, fhir::store::WriteTxn& tx, std::string_view type,
-                            const std::string& id) {
-  auto head = tx.head(type, id);
-  if (!head) return head.take_issue();
-  if (!*head || (*head)->deleted) return fhir::ok_status();
-  fhir::store::NewVersion v;
-  v.type = std::string(type);
-  v.id = id;
-  v.version = (*head)->version + 1;
-  v.deleted = true;
-  v.method = "DELETE";
-  v.last_updated_ms = tx.now_ms();
-  auto old = index_values_of(ctx, (*head)->json);
-  if (!old) return old.take_issue();
-  v.replaced_index = &*old;
-  auto seq = tx.append(v);
-  if (!seq) return seq.take_issue();
-  return fhir::ok_status();
-}
-
 }  // namespace
 
 std::string derived_observation_id(std::string_view response_id, std::string_view instrument) {
@@ -240,9 +102,12 @@ std::string derived_provenance_id(std::string_view response_id, std::string_view
                    "|provenance");
 }
 
-fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, const fhir::store::NewVersion& qr,
-                         const fhir::Resource* response) {
-  if (ctx.instruments == nullptr || qr.type != "QuestionnaireResponse") return fhir::ok_status();
+namespace {
+
+// A QuestionnaireResponse of a known instrument: each complete score
+// becomes a derived Observation with its Provenance.
+fhir::Status score_response(const WriteContext& ctx, fhir::store::WriteTxn& tx, const fhir::store::NewVersion& qr,
+                            const fhir::Resource* response, std::string_view source, std::set<std::string>& touched) {
   std::set<std::string> written;  // instrument ids with a derived Observation of this version
   if (!qr.deleted && response != nullptr) {
     // A response that cannot be scored at all (entered-in-error, ...) is
@@ -256,7 +121,8 @@ fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, con
       const Instrument* inst = ctx.instruments->find(s.instrument);
       if (!s.complete || !s.total || inst == nullptr) continue;
       const std::string obs_id = derived_observation_id(qr.id, s.instrument);
-      auto obs = append_derived(ctx, tx, score_observation(*inst, s, obs_id, source_version), qr.label_key);
+      auto obs = append_derived(ctx, tx, score_observation(*inst, s, obs_id, source_version), qr.label_key, source,
+                                &touched);
       if (!obs) return obs.take_issue();
       const std::string target = "Observation/" + obs_id + "/_history/" + std::to_string(obs->version);
       // The Provenance is at the level of its target (label-rules.json
@@ -275,8 +141,22 @@ fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, con
   if (qr.version == 1) return fhir::ok_status();
   for (const Instrument& inst : ctx.instruments->instruments()) {
     if (written.count(inst.id)) continue;
-    if (auto st = delete_derived(ctx, tx, "Observation", derived_observation_id(qr.id, inst.id)); !st) return st;
+    if (auto st = delete_derived(ctx, tx, "Observation", derived_observation_id(qr.id, inst.id), &touched); !st)
+      return st;
   }
+  return fhir::ok_status();
+}
+
+}  // namespace
+
+fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, const fhir::store::NewVersion& v,
+                         const fhir::Resource* resource, std::string_view source, std::set<std::string>& touched) {
+  if (ctx.instruments == nullptr) return fhir::ok_status();
+  auto patients = store_care_facts(ctx, tx, v.type, v.id, resource != nullptr ? &resource->root() : nullptr, source);
+  if (!patients) return patients.take_issue();
+  touched.insert(patients->begin(), patients->end());
+  if (v.type == "QuestionnaireResponse") return score_response(ctx, tx, v, resource, source, touched);
+  if (v.type == "Patient") return link_patient(ctx, tx, v, resource, touched);
   return fhir::ok_status();
 }
 

@@ -9,6 +9,10 @@
 // Side effects only: the request's outcome names the response alone.
 #pragma once
 
+#include <set>
+#include <string>
+#include <string_view>
+
 #include "fhir/core/result.hpp"
 #include "fhir/resource/resource.hpp"
 #include "fhir/store/store.hpp"
@@ -26,12 +30,15 @@ bool is_derived_json(std::string_view json);
 bool is_derived(const fhir::json::Value& resource);
 inline constexpr std::string_view kDerivedScoreCode = "score";
 
-// Runs after tx.append(qr) succeeded. qr is the appended version (a delete
-// or not); response is its resource as stored (ignored for a delete).
-// Does nothing unless ctx.instruments is set and qr is a
-// QuestionnaireResponse.
-fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, const fhir::store::NewVersion& qr,
-                         const fhir::Resource* response);
+// Runs after tx.append(v) succeeded. v is the appended version (a delete
+// or not); resource is it as stored (null for a delete). Its care facts
+// (care_facts_step.hpp) replace the previous version's; a
+// QuestionnaireResponse is scored. source: the writing client's
+// Organization. touched gets the patients whose care facts changed, whose
+// flags the unit reconsiders once all its entries are stored
+// (flag_step.hpp). Does nothing unless ctx.instruments is set.
+fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, const fhir::store::NewVersion& v,
+                         const fhir::Resource* resource, std::string_view source, std::set<std::string>& touched);
 
 // The id of the Observation derived from a response for one instrument
 // ("cb-" + 24 hex of SHA-256), and of its Provenance.

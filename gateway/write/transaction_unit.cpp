@@ -13,6 +13,7 @@
 #include "fhir/json/json_patch.hpp"
 #include "gateway/write/check.hpp"
 #include "gateway/write/criteria.hpp"
+#include "gateway/write/flag_step.hpp"
 #include "gateway/write/label_stage.hpp"
 #include "gateway/write/map_stage.hpp"
 #include "gateway/write/reference_rewriter.hpp"
@@ -73,7 +74,10 @@ class TransactionRun {
     // store: in R4 order.
     for (auto it = deletes_end; it != order.end(); ++it)
       if (auto st = store_entry(plan_.entries[*it], out_[*it]); !st) return fail(plan_.entries[*it], st);
-    return fhir::ok_status();
+    // map, once per unit: the flags of every patient whose care facts the
+    // entries changed, over all of them (a Bundle of a year of visits
+    // evaluates each patient once, not once per visit).
+    return refresh_flags(ctx_, tx_, touched_);
   }
 
  private:
@@ -273,7 +277,8 @@ class TransactionRun {
     if (!seq) return seq.take_issue();
     // map: what the gateway derives from this version, in the same commit;
     // side effects only, so the outcome below still names this entry alone.
-    if (auto st = map_version(ctx_, tx_, v, v.deleted ? nullptr : &*e.resource); !st) return st;
+    if (auto st = map_version(ctx_, tx_, v, v.deleted ? nullptr : &*e.resource, plan_.source_org, touched_); !st)
+      return st;
     o.status = e.method == EntryMethod::remove ? 204 : (!live ? 201 : 200);
     o.version = v.version;
     for (const std::string& p : v.patient_compartment) o.patients += o.patients.empty() ? p : " " + p;
@@ -344,6 +349,8 @@ class TransactionRun {
   const WriteContext& ctx_;
   const bool in_bundle_;
   ReferenceMap refs_;
+  // Patients whose care facts this unit changed (map_stage.hpp).
+  std::set<std::string> touched_;
   std::map<std::string, std::string> conditional_cache_;
   std::set<const PlannedEntry*> existing_;  // conditional creates that matched
   std::set<const PlannedEntry*> no_match_;  // conditional deletes that matched nothing

@@ -10,9 +10,11 @@
 // conditional operations and conditional references must see exactly the
 // state the write commits against. label (label_stage.hpp) gives each
 // version its security labels, stored beside it. map (map_stage.hpp) runs
-// once a QuestionnaireResponse version is appended: the scores the gateway
-// derives from it are written in the same transaction, through the same
-// label and index steps.
+// once a version is appended: its care facts (care_facts_step.hpp) and,
+// for a QuestionnaireResponse, the scores the gateway derives from it are
+// written in the same transaction, through the same label and index steps;
+// once all of a unit's entries are stored, the flags of the patients whose
+// facts changed are brought up to date (flag_step.hpp).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +44,12 @@ struct RedisclosureNotice;
 namespace mappers::outcomes {
 class InstrumentTable;
 }
+namespace mappers::care {
+struct CareRules;
+}
+namespace mappers::identity {
+class MatchingRules;
+}
 
 namespace gateway {
 
@@ -53,6 +61,14 @@ struct WriteContext {
   const consent::RedisclosureNotice* notice = nullptr;  // for resources a write answers with
   // The map stage's instruments (map_stage.hpp); null: no derived scores.
   const mappers::outcomes::InstrumentTable* instruments = nullptr;
+  // The care rules: the flag step's thresholds (flag_step.hpp) and the
+  // registry's; null: neither.
+  const mappers::care::CareRules* care_rules = nullptr;
+  // Whether the flag step keeps Flags (setting care_flags; off only to
+  // measure what they cost).
+  bool care_flags = true;
+  // The link step's matching rules (link_step.hpp); null: no automatic links.
+  const mappers::identity::MatchingRules* matching = nullptr;
 };
 
 enum class EntryMethod { get, post, put, patch, remove };
@@ -100,6 +116,9 @@ struct WritePlan {
   EntryRedactor redact;
   // The writing client is a 42 CFR Part 2 program: its records are labeled so.
   bool part2_source = false;
+  // The Organization the writing client acts for ("Organization/x"; "" not
+  // known): the care model tells one team's data from another's by it.
+  std::string source_org;
 };
 
 // What happened to one entry once its unit completed.

@@ -16,6 +16,7 @@
 #include "fhir/core/instant.hpp"
 #include "gateway/app/runtime.hpp"
 #include "gateway/audit/disclosures_csv.hpp"
+#include "gateway/http/csv_text.hpp"
 #include "tests/support/gateway_fixture.hpp"
 
 namespace carebridge::test {

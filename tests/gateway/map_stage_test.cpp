@@ -51,14 +51,6 @@ std::string qr_with(const std::string& id, const std::vector<std::pair<std::stri
   return r->to_json();
 }
 
-std::vector<Value> resources_of(const Value& bundle, std::string_view type) {
-  std::vector<Value> out;
-  if (const Value* entries = bundle.find("entry"))
-    for (const auto& e : entries->items())
-      if (const Value* res = e.find("resource"); res && res->string_at("resourceType") == type) out.push_back(*res);
-  return out;
-}
-
 bool has_label(const Value& r, std::string_view system, std::string_view code) {
   const Value* meta = r.find("meta");
   const Value* sec = meta ? meta->find("security") : nullptr;

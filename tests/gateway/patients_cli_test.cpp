@@ -142,6 +142,12 @@ TEST_F(PatientsCliTest, MatchLinksOnePersonFromTwoEhrsAndNotTwoPeopleWhileAServe
   import(dir_.path(), db_, {ebony, second_ehr(ebony, kEbonyElsewhere), synthea_patient(kRudy)});
   ServerProcess server(db_);
   ASSERT_TRUE(server.started());
+  // The import linked them already (the write pipeline's link step): one
+  // automatic row, certain.
+  const std::string imported = links();
+  EXPECT_EQ(count_lines(imported), 1) << imported;
+  EXPECT_EQ(imported.rfind(kEbony + " " + kEbonyElsewhere + " linked ", 0), 0u) << imported;
+  EXPECT_NE(imported.find(" certain auto\n"), std::string::npos) << imported;
 
   std::string out;
   ASSERT_EQ(patients(db_, {"match", "--a", kEbonyElsewhere, "--b", kEbony}, &out), 0) << out;
@@ -152,7 +158,7 @@ TEST_F(PatientsCliTest, MatchLinksOnePersonFromTwoEhrsAndNotTwoPeopleWhileAServe
   // Fields and levels, never the values compared.
   EXPECT_EQ(upper(out).find("DUBUQUE"), std::string::npos) << out;
   EXPECT_EQ(out.find(std::string(ebony.string_at("birthDate"))), std::string::npos) << out;
-  EXPECT_EQ(links(), "") << "match without --record stores nothing";
+  EXPECT_EQ(links(), imported) << "match without --record stores nothing";
 
   ASSERT_EQ(patients(db_, {"match", "--a", kEbony, "--b", kRudy}, &out), 0) << out;
   EXPECT_EQ(out.rfind("none ", 0), 0u) << out;
@@ -237,6 +243,57 @@ TEST_F(PatientsCliTest, ARejectedPairStaysRejectedWhenMatchingWouldLinkIt) {
   EXPECT_EQ(out.rfind("link ", 0), 0u) << out;
   EXPECT_NE(out.find("not recorded: the pair was rejected by manual:ann"), std::string::npos) << out;
   EXPECT_EQ(links(), rejected);
+}
+
+// An Observation in Patient/patient's compartment.
+Value observation_of(const std::string& id, const std::string& patient) {
+  auto v = fhir::json::parse(R"({"resourceType":"Observation","id":")" + id +
+                             R"(","status":"final","code":{"text":"note"},"subject":{"reference":"Patient/)" +
+                             patient + R"("}})");
+  EXPECT_TRUE(v.ok());
+  return v.ok() ? std::move(*v) : Value();
+}
+
+// The seealso references of a Patient as a server answers it.
+std::vector<std::string> seealso(const HttpResult& r) {
+  std::vector<std::string> out;
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (r.status != 200) return out;
+  Value p = r.json();
+  if (const Value* links = p.find("link"))
+    for (const auto& l : links->items())
+      if (l.string_at("type") == "seealso") out.emplace_back(l.find("other")->string_at("reference"));
+  return out;
+}
+
+bool everything_holds(const TestClient& c, const std::string& patient, const std::string& ref) {
+  auto r = c.get("Patient/" + patient + "/$everything");
+  EXPECT_EQ(r.status, 200) << r.body;
+  return r.body.find(R"("fullUrl":")" + c.base_url() + "/" + ref + "\"") != std::string::npos;
+}
+
+TEST_F(PatientsCliTest, LinkAndUnlinkCountInARunningServerOnceTheyReturn) {
+  import(dir_.path(), db_, {bare_patient("p-a"), bare_patient("p-b"), observation_of("obs-b", "p-b")});
+  ServerProcess server(db_);
+  ASSERT_TRUE(server.started());
+  const TestClient c(server.base_url(), cli_admin_token(db_));
+  EXPECT_TRUE(seealso(c.get("Patient/p-a")).empty());
+  EXPECT_FALSE(everything_holds(c, "p-a", "Observation/obs-b"));
+
+  // Another process (this command) changes the link table; the server
+  // follows it before the command returns.
+  std::string out;
+  ASSERT_EQ(patients(db_, {"link", "--a", "p-a", "--b", "p-b", "--by", "ann"}, &out), 0) << out;
+  EXPECT_EQ(seealso(c.get("Patient/p-a")), std::vector<std::string>{"Patient/p-b"});
+  EXPECT_EQ(seealso(c.get("Patient/p-b")), std::vector<std::string>{"Patient/p-a"});
+  EXPECT_TRUE(everything_holds(c, "p-a", "Observation/obs-b"));
+  // Shown, never stored: the Patient is still its first version.
+  auto head = c.get("Patient/p-a");
+  EXPECT_EQ(head.header("etag"), "W/\"1\"");
+
+  ASSERT_EQ(patients(db_, {"unlink", "--a", "p-b", "--b", "p-a", "--by", "ann"}, &out), 0) << out;
+  EXPECT_TRUE(seealso(c.get("Patient/p-a")).empty());
+  EXPECT_FALSE(everything_holds(c, "p-a", "Observation/obs-b"));
 }
 
 }  // namespace

@@ -79,6 +79,27 @@ void check_and_strip_labels(fhir::json::Value& back, fhir::json::Value& original
   }
 }
 
+// A Patient the gateway linked to another record of the same person
+// (HL7's Patient-mom and Patient-genetics-example1 share an SSN, name and
+// birth date) reads back with a seealso link the source did not send:
+// merged on output, never stored. Anything else in link must be as sent.
+void strip_added_links(fhir::json::Value& back, const fhir::json::Value& original) {
+  fhir::json::Value* links = back.find("link");
+  if (links == nullptr) return;
+  const fhir::json::Value* sent = original.find("link");
+  fhir::json::Value kept = fhir::json::Value::make_array();
+  for (const auto& l : links->items()) {
+    bool was_sent = false;
+    if (sent != nullptr)
+      for (const auto& o : sent->items()) was_sent = was_sent || o == l;
+    if (was_sent || l.string_at("type") != "seealso") kept.push_back(l);
+  }
+  if (kept.items().empty())
+    back.erase("link");
+  else
+    back.set("link", std::move(kept));
+}
+
 class RoundTripTest : public GatewayTest {};
 
 TEST_F(RoundTripTest, EveryOfficialExampleReadsBackUnchanged) {
@@ -106,6 +127,7 @@ TEST_F(RoundTripTest, EveryOfficialExampleReadsBackUnchanged) {
     check_and_strip_labels(back, expected, path.filename().string());
     strip_server_meta(back);
     strip_server_meta(expected);
+    strip_added_links(back, expected);
     EXPECT_TRUE(back == expected) << path.filename() << " changed on the round trip";
     ++checked;
   }

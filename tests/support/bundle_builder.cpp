@@ -87,4 +87,13 @@ std::string base64_encode(const std::string& bytes) {
   return out;
 }
 
+std::vector<fhir::json::Value> resources_of(const fhir::json::Value& bundle, std::string_view type) {
+  std::vector<fhir::json::Value> out;
+  if (const fhir::json::Value* entries = bundle.find("entry"))
+    for (const auto& e : entries->items())
+      if (const fhir::json::Value* res = e.find("resource"); res && res->string_at("resourceType") == type)
+        out.push_back(*res);
+  return out;
+}
+
 }  // namespace carebridge::test

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "fhir/json/value.hpp"
 
 namespace carebridge::test {
 
@@ -36,5 +39,8 @@ class BundleBuilder {
 };
 
 std::string base64_encode(const std::string& bytes);
+
+// The resources of a Bundle's entries of this type (copies), in entry order.
+std::vector<fhir::json::Value> resources_of(const fhir::json::Value& bundle, std::string_view type);
 
 }  // namespace carebridge::test

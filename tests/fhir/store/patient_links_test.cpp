@@ -204,11 +204,11 @@ TEST_F(PatientLinksTest, RefusesMalformedLinks) {
 
 TEST_F(PatientLinksTest, AStoreOfThePreviousSchemaGainsTheTable) {
   const auto steps = store_migrations();
-  ASSERT_EQ(steps.back().version, 7);
+  ASSERT_GE(steps.back().version, 7);
   {
     auto conn = Connection::open(path_, Connection::Mode::read_write_create, 1000);
     ASSERT_TRUE(conn.ok());
-    auto applied = migrate(**conn, steps.first(steps.size() - 1));
+    auto applied = migrate(**conn, steps.first(6));
     ASSERT_TRUE(applied.ok());
     EXPECT_EQ(*applied, 6);
     auto table = (*conn)->prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'patient_link'");
@@ -223,7 +223,7 @@ TEST_F(PatientLinksTest, AStoreOfThePreviousSchemaGainsTheTable) {
   ASSERT_TRUE(conn.ok());
   auto version = (*conn)->prepare("PRAGMA user_version");
   ASSERT_TRUE(version.ok() && version->step().ok());
-  EXPECT_EQ(version->int64(0), 7);
+  EXPECT_EQ(version->int64(0), steps.back().version);
   auto index = (*conn)->prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'patient_link_by_b'");
   ASSERT_TRUE(index.ok() && index->step().ok());
   EXPECT_EQ(index->int64(0), 1);
