@@ -200,25 +200,30 @@ CREATE INDEX patient_link_by_b ON patient_link (b);
 
 // Step 8: the care model's facts (care_fact.hpp), beside head versions
 // like the search index: the rows of a resource's current version, replaced
-// in the commit that replaces it. n numbers a resource's facts. Read by
-// patient; the source's head row decides who may see them (cb_visible), so
-// relabeling needs no change here.
+// in the commit that replaces it. n numbers a resource's facts. Keyed by
+// patient, so a person's facts (and everyone's, for the registry) are one
+// range scan; each row repeats its source head's version, labels and
+// patients (kept in step by relabeling, as resource_head's are), so who may
+// see a fact is decided on the row itself, without a lookup per fact.
 constexpr std::string_view kCareFacts = R"sql(
 CREATE TABLE care_fact (
-  type     TEXT    NOT NULL,
-  id       TEXT    NOT NULL,
-  n        INTEGER NOT NULL,
-  patient  TEXT    NOT NULL,
-  kind     TEXT    NOT NULL,
-  code     TEXT    NOT NULL,
-  at_ms    INTEGER NOT NULL,
-  end_ms   INTEGER NOT NULL,
-  value    REAL,
-  detail   TEXT    NOT NULL,
-  source   TEXT    NOT NULL,
-  PRIMARY KEY (type, id, n)
+  patient   TEXT    NOT NULL,
+  type      TEXT    NOT NULL,
+  id        TEXT    NOT NULL,
+  n         INTEGER NOT NULL,
+  kind      TEXT    NOT NULL,
+  code      TEXT    NOT NULL,
+  at_ms     INTEGER NOT NULL,
+  end_ms    INTEGER NOT NULL,
+  value     REAL,
+  detail    TEXT    NOT NULL,
+  source    TEXT    NOT NULL,
+  version   INTEGER NOT NULL,
+  label_key TEXT    NOT NULL,
+  patients  TEXT    NOT NULL,
+  PRIMARY KEY (patient, type, id, n)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX care_fact_by_patient ON care_fact (patient, at_ms);
+CREATE INDEX care_fact_by_resource ON care_fact (type, id);
 )sql";
 
 constexpr std::array kSteps{

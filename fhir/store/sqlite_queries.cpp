@@ -36,6 +36,13 @@ constexpr std::string_view kHeadSql =
     " FROM resource_head AS h CROSS JOIN resource_version AS v ON v.seq = h.seq"
     " WHERE h.type = ?1 AND h.id = ?2";
 
+// The same without the JSON (json reads ''): the version log's row is read
+// up to method, so a large resource's overflow pages are never touched.
+constexpr std::string_view kHeadMetaSql =
+    "SELECT v.seq, v.type, v.id, v.version, v.last_updated_ms, v.deleted, v.method, '', h.label_key, h.patients"
+    " FROM resource_head AS h CROSS JOIN resource_version AS v ON v.seq = h.seq"
+    " WHERE h.type = ?1 AND h.id = ?2";
+
 constexpr std::string_view kVersionSql =
     "SELECT " CAREBRIDGE_VERSION_COLUMNS
     " FROM resource_version AS v" CAREBRIDGE_LABEL_JOIN
@@ -160,6 +167,14 @@ Status page_history(Connection& conn, Level level, const HistoryQuery& q,
 Result<std::optional<VersionRecord>> query_head(Connection& conn, std::string_view type,
                                                 std::string_view id) {
   auto stmt = conn.prepare(kHeadSql);
+  if (!stmt) return stmt.take_issue();
+  stmt->bind(1, type).bind(2, id);
+  return one_record(*stmt);
+}
+
+Result<std::optional<VersionRecord>> query_head_meta(Connection& conn, std::string_view type,
+                                                     std::string_view id) {
+  auto stmt = conn.prepare(kHeadMetaSql);
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, type).bind(2, id);
   return one_record(*stmt);

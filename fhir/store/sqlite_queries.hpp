@@ -16,6 +16,8 @@ namespace fhir::store {
 
 class Connection;
 
+// query_head without the JSON (VersionRecord::json empty).
+Result<std::optional<VersionRecord>> query_head_meta(Connection& conn, std::string_view type, std::string_view id);
 Result<std::optional<VersionRecord>> query_head(Connection& conn, std::string_view type,
                                                 std::string_view id);
 Result<std::optional<VersionRecord>> query_version(Connection& conn, std::string_view type,

@@ -89,6 +89,12 @@ class SqliteStore final : public Store {
     return query_patient_links(lease->conn(), q);
   }
 
+  Result<std::optional<VersionRecord>> read_head_meta(std::string_view type, std::string_view id) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_head_meta(lease->conn(), type, id);
+  }
+
   Result<std::vector<CareFact>> care_facts(const CareFactQuery& q) override {
     auto lease = readers_.acquire();
     if (!lease) return lease.take_issue();

@@ -201,7 +201,9 @@ Status SqliteWriteTxn::sync_head_labels(const VersionRecord& rec) {
   auto stmt = conn_.prepare(kSyncHeadLabelSql);
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, rec.seq).bind(2, rec.type).bind(3, rec.id);
-  return stmt->run();
+  if (auto st = stmt->run(); !st) return st;
+  // The care facts repeat the head's labels (sqlite_migrations.cpp step 8).
+  return sync_care_fact_labels(conn_, rec.type, rec.id);
 }
 
 Status SqliteWriteTxn::set_labels(const VersionRecord& rec, std::string_view label_key, std::string_view label_rules) {

@@ -275,6 +275,9 @@ class Store {
   virtual ~Store() = default;
   virtual Result<std::optional<VersionRecord>> read_head(std::string_view type,
                                                          std::string_view id) = 0;
+  // read_head without the resource (json left empty): its version, labels
+  // and patients, for deciding who may see it without reading it.
+  virtual Result<std::optional<VersionRecord>> read_head_meta(std::string_view type, std::string_view id) = 0;
   virtual Result<std::optional<VersionRecord>> read_version(std::string_view type,
                                                             std::string_view id,
                                                             std::int64_t version) = 0;

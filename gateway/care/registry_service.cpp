@@ -72,7 +72,10 @@ struct Person {
 fhir::Result<std::optional<fhir::store::VersionRecord>> visible_patient(fhir::store::Store& store,
                                                                         const consent::DisclosureFilter* filter,
                                                                         const std::string& id) {
-  auto head = store.read_head("Patient", id);
+  // Labels and patients decide, unless a consent reads the resource itself:
+  // a population is thousands of Patients, each read only when it must be.
+  const bool content = filter != nullptr && filter->wants_content();
+  auto head = content ? store.read_head("Patient", id) : store.read_head_meta("Patient", id);
   if (!head) return head.take_issue();
   if (!*head || (*head)->deleted) return std::optional<fhir::store::VersionRecord>{};
   if (filter != nullptr && !filter->may_receive(**head)) return std::optional<fhir::store::VersionRecord>{};

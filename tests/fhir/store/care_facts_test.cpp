@@ -158,9 +158,31 @@ TEST_F(CareFactsStoreTest, AFilterSeesOnlyFactsOfVersionsItLetsThrough) {
   auto mine = read(p1);
   ASSERT_EQ(mine.size(), 1u);
   EXPECT_EQ(mine[0].id, "open");
-  // Relabeling the source is enough: the facts follow its head's labels.
+  // A new version labeled otherwise: its facts carry the new labels.
   write("open", "R", {fact("p1", "score", 1), fact("p2", "score", 2)});
   EXPECT_TRUE(read(p1).empty());
+}
+
+// Relabeling (new label rules) changes no version: the facts take the
+// head's new labels all the same.
+TEST_F(CareFactsStoreTest, RelabelingTheSourceRelabelsItsFacts) {
+  write("o1", "", {fact("p1", "score", 1)});
+  HideRestricted filter;
+  CareFactQuery p1;
+  p1.patients = {"p1"};
+  p1.filter = &filter;
+  ASSERT_EQ(read(p1).size(), 1u);
+  auto st = write_sync(*store_, [](WriteTxn& tx) -> Status {
+    auto head = tx.head("Observation", "o1");
+    if (!head) return head.take_issue();
+    return tx.set_labels(**head, "R", "rules-2");
+  });
+  ASSERT_TRUE(st.ok()) << st.issue().diagnostics;
+  EXPECT_TRUE(read(p1).empty());
+  p1.filter = nullptr;
+  auto all = read(p1);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].label_key, "R");
 }
 
 TEST_F(CareFactsStoreTest, CarePatientsPageInIdOrder) {
