@@ -21,7 +21,7 @@
 #include "mappers/care/care_rules.hpp"
 #include "mappers/care/fact_timeline.hpp"
 #include "tests/mappers/care/synthea_facts.hpp"
-#include "tests/mappers/care/care_test_time.hpp"
+#include "tests/mappers/care/care_test_support.hpp"
 #include "tests/support/fixture_paths.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -38,22 +38,8 @@ const CareRules& rules() { return test::shipped_rules(); }
 using test::day;
 using test::kT0;
 
-CareFact fact(std::string kind, std::string type, std::string id, std::string code, std::int64_t at) {
-  CareFact f;
-  f.patient = "p1";
-  f.kind = std::move(kind);
-  f.type = std::move(type);
-  f.id = std::move(id);
-  f.code = std::move(code);
-  f.at_ms = at;
-  return f;
-}
-CareFact score(std::string id, std::string instrument, double value, std::int64_t at, std::string detail = "") {
-  CareFact f = fact("score", "Observation", std::move(id), std::move(instrument), at);
-  f.value = value;
-  f.detail = std::move(detail);
-  return f;
-}
+using test::fact;
+using test::score;
 CareFact appointment(std::string id, std::string status, std::int64_t at, std::string detail = "") {
   CareFact f = fact("appointment", "Appointment", std::move(id), std::move(status), at);
   f.detail = std::move(detail);

@@ -11,7 +11,7 @@
 
 #include "mappers/care/care_rules.hpp"
 #include "mappers/care/fact_timeline.hpp"
-#include "tests/mappers/care/care_test_time.hpp"
+#include "tests/mappers/care/care_test_support.hpp"
 #include "tests/support/fixture_paths.hpp"
 
 namespace mappers::care {

@@ -11,7 +11,7 @@
 
 #include "mappers/care/care_rules.hpp"
 #include "mappers/care/fact_timeline.hpp"
-#include "tests/mappers/care/care_test_time.hpp"
+#include "tests/mappers/care/care_test_support.hpp"
 #include "tests/support/fixture_paths.hpp"
 
 namespace mappers::care {
@@ -25,22 +25,8 @@ const CareRules& rules() { return test::shipped_rules(); }
 using test::day;
 using test::kT0;
 
-CareFact fact(std::string kind, std::string type, std::string id, std::string code, std::int64_t at) {
-  CareFact f;
-  f.patient = "p1";
-  f.kind = std::move(kind);
-  f.type = std::move(type);
-  f.id = std::move(id);
-  f.code = std::move(code);
-  f.at_ms = at;
-  return f;
-}
-CareFact score(std::string id, std::string instrument, double value, std::int64_t at, std::string detail = "") {
-  CareFact f = fact("score", "Observation", std::move(id), std::move(instrument), at);
-  f.value = value;
-  f.detail = std::move(detail);
-  return f;
-}
+using test::fact;
+using test::score;
 CareFact flag(std::string id, std::string code, std::string detail, std::int64_t end = 0) {
   CareFact f = fact("flag", "Flag", std::move(id), std::move(code), day(0));
   f.detail = std::move(detail);
