@@ -6,61 +6,13 @@
 #include <utility>
 
 #include "consent/enforcement/disclosure_filter.hpp"
+#include "consent/enforcement/linked_records.hpp"
 #include "mappers/care/care_rules.hpp"
 
 namespace gateway {
 namespace {
 
 using fhir::store::CareFact;
-
-// Patient record -> its person (the smallest record id of its linked set).
-class Persons {
- public:
-  static fhir::Result<Persons> load(fhir::store::Store& store) {
-    fhir::store::PatientLinkQuery q;
-    q.state = "linked";
-    auto links = store.list_patient_links(q);
-    if (!links) return links.take_issue();
-    Persons p;
-    for (const auto& l : *links) p.join(l.a, l.b);
-    return p;
-  }
-
-  std::string person_of(const std::string& record) const {
-    std::string r = record;
-    for (auto it = parent_.find(r); it != parent_.end() && it->second != r; it = parent_.find(r)) r = it->second;
-    return r;
-  }
-
-  // Every record of the person (sorted), the record itself when unlinked.
-  std::vector<std::string> records_of(const std::string& person) const {
-    auto it = members_.find(person);
-    if (it == members_.end()) return {person};
-    return {it->second.begin(), it->second.end()};
-  }
-
- private:
-  void join(const std::string& a, const std::string& b) {
-    std::string ra = person_of(a), rb = person_of(b);
-    if (ra == rb) return;
-    if (rb < ra) std::swap(ra, rb);
-    parent_[ra] = ra;
-    parent_[rb] = ra;
-    auto& into = members_[ra];
-    into.insert(ra);
-    if (auto from = members_.find(rb); from != members_.end()) {
-      into.insert(from->second.begin(), from->second.end());
-      members_.erase(from);
-    }
-    into.insert(rb);
-    into.insert(a);
-    into.insert(b);
-    for (const auto& m : into) parent_[m] = ra;
-  }
-
-  std::map<std::string, std::string> parent_;
-  std::map<std::string, std::set<std::string>> members_;
-};
 
 // One row's person: the record naming it and the records the requester may see.
 struct Person {
@@ -83,7 +35,7 @@ fhir::Result<std::optional<fhir::store::VersionRecord>> visible_patient(fhir::st
 }
 
 // The persons of the ask, in row order, with what the requester may see.
-fhir::Result<std::vector<Person>> persons_of(fhir::store::Store& store, const Persons& links,
+fhir::Result<std::vector<Person>> persons_of(fhir::store::Store& store, const consent::LinkedRecords& links,
                                              const consent::DisclosureFilter* filter, const RegistryAsk& ask) {
   std::vector<std::string> candidates;
   if (ask.caseload) {
@@ -101,14 +53,15 @@ fhir::Result<std::vector<Person>> persons_of(fhir::store::Store& store, const Pe
   std::vector<Person> out;
   std::set<std::string> seen;  // persons already given a row
   for (const std::string& candidate : candidates) {
-    const std::string person = links.person_of(candidate);
+    const std::string person(links.person_of(candidate));
     if (seen.count(person)) continue;
     Person p;
     // The record asked for names the row; failing that, the first of the
     // person's records the requester may see.
     std::vector<std::string> order{candidate};
-    for (const auto& r : links.records_of(person))
-      if (r != candidate) order.push_back(r);
+    if (const auto* group = links.group_of(candidate))
+      for (const auto& r : *group)
+        if (r != candidate) order.push_back(r);
     for (const std::string& record : order) {
       auto v = visible_patient(store, filter, record);
       if (!v) return v.take_issue();
@@ -165,10 +118,9 @@ bool in_population(const std::vector<CareFact>& facts) {
 }  // namespace
 
 fhir::Result<RegistryAnswer> compute_registry(fhir::store::Store& store, const mappers::care::CareRules& rules,
+                                              const consent::LinkedRecords& links,
                                               const consent::DisclosureFilter* filter, const RegistryAsk& ask) {
-  auto links = Persons::load(store);
-  if (!links) return links.take_issue();
-  auto found = persons_of(store, *links, filter, ask);
+  auto found = persons_of(store, links, filter, ask);
   if (!found) return found.take_issue();
   std::vector<Person> persons = std::move(*found);
   // The population reads everyone's facts (one pass over the table) to

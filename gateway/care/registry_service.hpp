@@ -25,6 +25,7 @@
 
 namespace consent {
 class DisclosureFilter;
+class LinkedRecords;
 }
 namespace mappers::care {
 struct CareRules;
@@ -51,8 +52,11 @@ struct RegistryAnswer {
   std::vector<fhir::store::VersionRecord> patients;
 };
 
-// filter: null when enforcement is off or the requester is exempt.
+// links: which Patient records are one person (the consent index's, so
+// rows and decisions agree). filter: null when enforcement is off or the
+// requester is exempt.
 fhir::Result<RegistryAnswer> compute_registry(fhir::store::Store& store, const mappers::care::CareRules& rules,
+                                              const consent::LinkedRecords& links,
                                               const consent::DisclosureFilter* filter, const RegistryAsk& ask);
 
 }  // namespace gateway

@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "consent/enforcement/consent_index.hpp"
 #include "consent/enforcement/disclosure_filter.hpp"
+#include "consent/enforcement/linked_records.hpp"
 #include "fhir/core/errors.hpp"
 #include "fhir/core/instant.hpp"
 #include "fhir/json/parse.hpp"
@@ -133,8 +135,10 @@ net::awaitable<void> handle_registry(Exchange& x, const AppContext& app) {
     asked->ask.caseload = caseload_of(*parsed, asked->ask.now_ms);
     group = std::move(**found);
   }
+  // The person a record belongs to, as the consent decisions see it.
+  const auto consents = app.consents->snapshot();
   auto answer = co_await app.storage->run(
-      [&] { return compute_registry(*app.store, *app.write.care_rules, filter, asked->ask); });
+      [&] { return compute_registry(*app.store, *app.write.care_rules, *consents->links, filter, asked->ask); });
   if (!answer) {
     x.fail(answer.issue());
     co_return;

@@ -182,6 +182,35 @@ TEST_F(CareRegistryTest, AScoredQuestionnaireResponseIsARowLikeAnObservation) {
   EXPECT_EQ(again[1].at("weeks_in_treatment"), "4");
 }
 
+// Two EHRs send the same (Synthea) patient under their own ids: the
+// gateway links the records, and the registry has one row for the person,
+// its series made of both records' scores; a flag raised on the series is
+// kept on each record.
+TEST_F(CareRegistryTest, OnePersonSentByTwoEhrsIsOneRow) {
+  auto hospital = client_for({.id = "hospital", .role = "source", .organization = "Organization/hospital"});
+  put("Patient/a-1", synthea_patient("a-1"));
+  put("Patient/b-1", synthea_patient("b-1"), &hospital);
+  put("Observation/a-s1", phq9("a-s1", "a-1", 20, "2025-02-03"));
+  put("Observation/b-s2", phq9("b-s2", "b-1", 19, "2025-04-28"), &hospital);
+  auto rows = registry("$registry");
+  ASSERT_EQ(rows.size(), 3u);
+  const Row& person = rows[0];
+  EXPECT_EQ(person.at("patient"), "Patient/a-1");
+  EXPECT_EQ(person.at("baseline_score"), "20");
+  EXPECT_EQ(person.at("latest_score"), "19");
+  EXPECT_EQ(person.at("not_improving"), "true");
+  EXPECT_EQ(person.at("open_flag"), "not-improving");
+  auto flags = client().get("Flag?subject=Patient/b-1");
+  ASSERT_EQ(flags.status, 200);
+  EXPECT_EQ(flag_codes(resources_of(flags.json(), "Flag"), "active"), std::vector<std::string>{"not-improving"});
+  // A caseload naming the other record gets the same row, under its name.
+  put("Group/team-b", group("team-b", {"b-1"}));
+  auto caseload = registry("Group/team-b/$registry");
+  ASSERT_EQ(caseload.size(), 1u);
+  EXPECT_EQ(caseload[0].at("patient"), "Patient/b-1");
+  EXPECT_EQ(caseload[0].at("baseline_score"), "20");
+}
+
 TEST_F(CareRegistryTest, ACaseloadIsAGroupsMembersPageByPage) {
   put("Patient/third", named_patient("third", "Third"));
   put("Group/caseload", group("caseload", {"stall", "third", "resp"}));
