@@ -226,6 +226,21 @@ CREATE TABLE care_fact (
 CREATE INDEX care_fact_by_resource ON care_fact (type, id);
 )sql";
 
+// Step 9: the endpoints a client may have the gateway send to (issue 10,
+// forwarding): URL prefixes, each in the normalised form
+// gateway/forwarding/endpoint_url.hpp gives it, so equal prefixes are
+// equal text and the key refuses a repeat. A table of their own, not a
+// column of client: a client has any number, and one is added or removed
+// without rewriting the others. Written with the client row, in the same
+// transaction, and moving client_generation like every registry change.
+constexpr std::string_view kClientEndpoints = R"sql(
+CREATE TABLE client_endpoint (
+  client_id TEXT NOT NULL REFERENCES client (id),
+  prefix    TEXT NOT NULL,
+  PRIMARY KEY (client_id, prefix)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
@@ -235,6 +250,7 @@ constexpr std::array kSteps{
     Migration{6, kVersionLabels},
     Migration{7, kPatientLinks},
     Migration{8, kCareFacts},
+    Migration{9, kClientEndpoints},
 };
 
 struct SchemaStamp {

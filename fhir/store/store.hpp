@@ -145,6 +145,12 @@ struct ClientRecord {
   bool part2_program = false;  // a 42 CFR Part 2 program: its data is labeled so
   std::int64_t created_ms = 0;
   std::optional<std::int64_t> revoked_ms;  // set once revoked
+  // URL prefixes of the endpoints the gateway may send to for this client
+  // (issue 10, forwarding), normalised by the gateway; none: nowhere. Read
+  // back in byte order, without repeats; put_client replaces all of them.
+  // Last, and with a default, so positional initialisers of the fields
+  // above stay complete.
+  std::vector<std::string> endpoint_prefixes = {};
 };
 
 // Two Patient records judged one person, queued for a person to decide,

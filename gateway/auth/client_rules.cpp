@@ -9,6 +9,7 @@
 #include "fhir/resource/resource.hpp"
 #include "gateway/auth/jwk_set.hpp"
 #include "gateway/auth/scopes.hpp"
+#include "gateway/forwarding/endpoint_allowlist.hpp"
 
 namespace gateway::auth {
 namespace {
@@ -43,6 +44,8 @@ fhir::Status check_client(const fhir::store::ClientRecord& c) {
   if (!is_organization_reference(c.organization))
     return fhir::make_issue(fhir::err::kInvalidParameter, "the organization must be Organization/ID");
   if (auto st = check_scopes(c.scopes); !st) return st;
+  for (const auto& prefix : c.endpoint_prefixes)
+    if (auto normal = forwarding::normalize_endpoint_prefix(prefix); !normal) return normal.take_issue();
   if (c.jwks.empty()) return fhir::ok_status();
   auto set = JwkSet::parse(c.jwks);
   if (!set) return set.take_issue();

@@ -1,6 +1,7 @@
 // carebridge client add|list|revoke --db PATH ...: the registry of client
 // systems, kept in the store. Writes go through the store's writer, so
 // this works while a server runs on the same store file.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "gateway/cli/cli_store.hpp"
 #include "gateway/cli/commands.hpp"
 #include "gateway/config/settings_loader.hpp"
+#include "gateway/forwarding/endpoint_allowlist.hpp"
 #include "gateway/storage/write_sync.hpp"
 
 namespace gateway {
@@ -23,6 +25,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: carebridge client add --db PATH --id ID --role ROLE --organization Organization/ID\n"
     "                             [--scopes \"...\"] [--jwks FILE] [--part2-program]\n"
+    "                             [--endpoint-prefix URL]...\n"
     "       carebridge client list --db PATH\n"
     "       carebridge client revoke --db PATH --id ID\n"
     "roles: source, partner, compliance, care-manager, admin\n";
@@ -45,6 +48,17 @@ struct AddArgs {
   std::string jwks_file;
 };
 
+// Kept in normal form (gateway/forwarding/endpoint_url.hpp), each once.
+// The message never repeats the URL: it may hold a password.
+fhir::Status add_endpoint_prefix(fhir::store::ClientRecord& c, const std::string& url) {
+  auto prefix = forwarding::normalize_endpoint_prefix(url);
+  if (!prefix)
+    return fhir::make_issue(fhir::err::kInvalidParameter, "--endpoint-prefix: " + prefix.issue().diagnostics);
+  auto& list = c.endpoint_prefixes;
+  if (std::find(list.begin(), list.end(), *prefix) == list.end()) list.push_back(std::move(*prefix));
+  return fhir::ok_status();
+}
+
 // The flags after `add`; the message names what is wrong, never a key.
 fhir::Result<AddArgs> parse_add(const std::vector<std::string>& rest) {
   AddArgs a;
@@ -62,7 +76,9 @@ fhir::Result<AddArgs> parse_add(const std::vector<std::string>& rest) {
     else if (flag == "--organization") a.client.organization = value;
     else if (flag == "--scopes") a.client.scopes = value;
     else if (flag == "--jwks") a.jwks_file = value;
-    else return fhir::make_issue(fhir::err::kInvalidParameter, "unknown option " + flag);
+    else if (flag == "--endpoint-prefix") {
+      if (auto st = add_endpoint_prefix(a.client, value); !st) return st.take_issue();
+    } else return fhir::make_issue(fhir::err::kInvalidParameter, "unknown option " + flag);
   }
   if (auto st = auth::check_client(a.client); !st) return st.take_issue();
   return a;

@@ -29,6 +29,7 @@ void print_help() {
       "      transaction (also while a server runs on the store).\n"
       "  carebridge client add --db PATH --id ID --role ROLE --organization Organization/ID\n"
       "                        [--scopes \"system/*.rs ...\"] [--jwks FILE] [--part2-program]\n"
+      "                        [--endpoint-prefix URL]...\n"
       "  carebridge client list --db PATH\n"
       "  carebridge client revoke --db PATH --id ID\n"
       "      The registry of client systems (roles: source, partner, compliance,\n"

@@ -1,6 +1,8 @@
 #include "gateway/write/flag_step.hpp"
 
-#include <map>
+#include <memory>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 

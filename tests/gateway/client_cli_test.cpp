@@ -5,8 +5,11 @@
 #include <csignal>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "fhir/core/clock.hpp"
 #include "fhir/json/write.hpp"
+#include "fhir/store/sqlite_store.hpp"
 #include "gateway/auth/jwk_export.hpp"
 #include "gateway/auth/signing_key.hpp"
 #include "tests/support/server_process.hpp"
@@ -117,6 +120,61 @@ TEST(ClientCliTest, KeySetRepeatingAKidIsRefused) {
       << out;
   ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0);
   EXPECT_EQ(out.find("\nclinic\t"), std::string::npos) << "nothing was registered:\n" << out;
+}
+
+TEST(ClientCliTest, EndpointPrefixesAreCheckedAndKeptInNormalForm) {
+  TempDir dir;
+  const std::string db = (dir.path() / "s.db").string();
+  std::string out;
+  ASSERT_EQ(run_binary({"client", "add", "--db", db, "--id", "clinic-c", "--role", "partner", "--organization",
+                        "Organization/org-c", "--endpoint-prefix", "HTTPS://Partner.Example:443/fhir",
+                        "--endpoint-prefix", "http://127.0.0.1:9000/hook/", "--endpoint-prefix",
+                        "https://partner.example/fhir"},
+                       &out),
+            0)
+      << out;
+  // What add and list print is the contract outside checks rely on: unchanged.
+  EXPECT_EQ(out, "client clinic-c added (partner, Organization/org-c)\n");
+  out.clear();
+  ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0);
+  EXPECT_EQ(out,
+            "id\trole\torganization\tstatus\tpart2\tkeys\tscopes\n"
+            "clinic-c\tpartner\tOrganization/org-c\tactive\tno\tnone\t(role default)\n");
+  // Only the insecure-looking spellings are refused; the rest is stored in
+  // normal form, once each.
+  const std::vector<std::string> bad = {
+      "http://partner.example/",           "https://partner.example@evil.example/",
+      "https://u:secret@partner.example/", "https://partner.example/fhir?x=1",
+      "https://partner.example/fhir#x",    "https://partner.example/fhir/../admin",
+      "https://partner.example/%2e%2e/x",  "partner.example/fhir",
+      "https://partner.example./",         "https://partner.example:0/",
+  };
+  for (const auto& prefix : bad) {
+    EXPECT_NE(run_binary({"client", "add", "--db", db, "--id", "clinic-d", "--role", "partner", "--organization",
+                          "Organization/org-d", "--endpoint-prefix", "https://ok.example/", "--endpoint-prefix",
+                          prefix},
+                         &out),
+              0)
+        << prefix;
+  }
+  EXPECT_NE(run_binary({"client", "add", "--db", db, "--id", "clinic-d", "--role", "partner", "--organization",
+                        "Organization/org-d", "--endpoint-prefix"},
+                       &out),
+            0);
+
+  fhir::SystemClock clock;
+  fhir::store::SqliteOptions options;
+  options.path = db;
+  auto store = fhir::store::open_sqlite_store(options, clock);
+  ASSERT_TRUE(store.ok()) << store.issue().diagnostics;
+  auto c = (*store)->read_client("clinic-c");
+  ASSERT_TRUE(c.ok() && c->has_value());
+  EXPECT_EQ((*c)->endpoint_prefixes,
+            (std::vector<std::string>{"http://127.0.0.1:9000/hook/", "https://partner.example/fhir"}));
+  auto d = (*store)->read_client("clinic-d");
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->has_value()) << "nothing was registered";
+  (*store)->close();
 }
 
 }  // namespace
