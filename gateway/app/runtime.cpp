@@ -22,6 +22,7 @@
 #include "gateway/auth/purpose_of_use.hpp"
 #include "gateway/auth/token_cache.hpp"
 #include "gateway/care/flag_sweeper.hpp"
+#include "gateway/forwarding/endpoint_allowlist.hpp"
 #include "gateway/storage/change_follower.hpp"
 #include "gateway/search/result_cache.hpp"
 #include "gateway/storage/read_cache.hpp"
@@ -111,6 +112,15 @@ fhir::Status register_configured_clients(fhir::store::Store& store, const std::v
     if (!ids.insert(c.id).second)
       return fhir::make_issue(fhir::err::kInvalidParameter, "config client " + c.id + " is listed twice");
     fhir::store::ClientRecord r{c.id, c.role, c.organization, c.scopes, "", c.part2_program, now_ms, std::nullopt};
+    // Stored as `client add --endpoint-prefix` stores them: normalised. The
+    // URL is not echoed (it may carry a secret).
+    for (const auto& prefix : c.endpoint_prefixes) {
+      auto normal = forwarding::normalize_endpoint_prefix(prefix);
+      if (!normal)
+        return fhir::make_issue(fhir::err::kInvalidParameter,
+                                "config client " + c.id + ": endpoint_prefixes: " + normal.issue().diagnostics);
+      r.endpoint_prefixes.push_back(std::move(*normal));
+    }
     if (!c.jwks_file.empty()) {
       auto jwks = auth::read_jwks_file(c.jwks_file);
       if (!jwks) return jwks.take_issue();

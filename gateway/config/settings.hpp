@@ -20,6 +20,8 @@ struct ConfiguredClient {
   std::string scopes;        // empty: what the role allows
   std::string jwks_file;     // its public keys; empty: none yet
   bool part2_program = false;
+  // Where its Subscriptions may deliver (client add --endpoint-prefix).
+  std::vector<std::string> endpoint_prefixes;
 };
 
 struct Settings {

@@ -124,15 +124,23 @@ fhir::Issue bad_value(const std::string& where) {
 }
 
 // "clients": [{"id", "role", "organization", "scopes", "jwks_file",
-// "part2_program"}]; what the values must be is checked where they are
-// registered (gateway/auth/client_rules.hpp).
+// "part2_program", "endpoint_prefixes"}]; what the values must be is
+// checked where they are registered (gateway/auth/client_rules.hpp).
 fhir::Status read_clients(Settings& s, const fhir::json::Value& list, const std::string& path) {
   if (!list.is_array()) return bad_value("clients in " + path + " (an array of objects)");
   for (const auto& item : list.items()) {
     if (!item.is_object()) return bad_value("clients in " + path + " (an array of objects)");
     ConfiguredClient c;
     for (const auto& [key, value] : item.members()) {
-      if (key == "part2_program" && value.is_bool()) c.part2_program = value.as_bool();
+      if (key == "part2_program" && value.is_bool()) {
+        c.part2_program = value.as_bool();
+      } else if (key == "endpoint_prefixes") {
+        if (!value.is_array()) return bad_value("clients[].endpoint_prefixes in " + path + " (an array of URLs)");
+        for (const auto& url : value.items()) {
+          if (!url.is_string()) return bad_value("clients[].endpoint_prefixes in " + path + " (an array of URLs)");
+          c.endpoint_prefixes.push_back(url.text());
+        }
+      }
       else if (!value.is_string()) return bad_value("clients[]." + key + " in " + path);
       else if (key == "id") c.id = value.text();
       else if (key == "role") c.role = value.text();
@@ -210,7 +218,8 @@ fhir::Result<LoadedSettings> load_settings(const std::vector<std::string>& args)
 std::string settings_help() {
   std::string out;
   out += "  --config FILE  (CAREBRIDGE_CONFIG)  JSON file of settings, keys as below, and \"clients\":\n"
-         "      [{\"id\", \"role\", \"organization\", \"scopes\", \"jwks_file\", \"part2_program\"}]\n";
+         "      [{\"id\", \"role\", \"organization\", \"scopes\", \"jwks_file\", \"part2_program\",\n"
+         "        \"endpoint_prefixes\"}]\n";
   for (const auto& d : defs()) {
     out += "  " + flag_of(d) + " VALUE  (" + d.env + ", config key \"" + d.key + "\")\n      " +
            d.help + "\n";

@@ -12,6 +12,8 @@
 #include "gateway/auth/signing_key.hpp"
 #include "tests/support/client_assertion.hpp"
 #include "tests/support/fixture_paths.hpp"
+#include "fhir/core/clock.hpp"
+#include "fhir/store/sqlite_store.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_client.hpp"
@@ -82,6 +84,44 @@ TEST(ConfigClientsTest, EachStartRegistersAndUpdatesTheConfiguredClients) {
             0);
   ASSERT_EQ(run_binary({"client", "list", "--db", db}, &out), 0);
   EXPECT_NE(out.find("cfg-clinic\tpartner\tOrganization/cfg-org\trevoked "), std::string::npos) << out;
+}
+
+// A configured client's endpoint prefixes are stored normalised, as
+// `client add --endpoint-prefix` stores them; one that is not allowed
+// stops the start.
+TEST(ConfigClientsTest, ConfiguredEndpointPrefixesAreStoredNormalised) {
+  TempDir dir;
+  const std::string db = (dir.path() / "s.db").string();
+  const std::string config = (dir.path() / "c.json").string();
+  auto write = [&](const std::string& prefixes) {
+    std::ofstream(config) << R"({"clients": [{"id": "cfg-clinic", "role": "partner",)"
+                          << R"( "organization": "Organization/cfg-org", "endpoint_prefixes": [)" << prefixes << "]}]}";
+  };
+  write(R"("https://Partner.Example:443/fhir/", "http://127.0.0.1:9000/hook")");
+  {
+    ServerProcess server(db, {"--config", config});
+    ASSERT_TRUE(server.started());
+  }
+  {
+    fhir::ManualClock clock(0);
+    fhir::store::SqliteOptions options;
+    options.path = db;
+    auto store = fhir::store::open_sqlite_store(options, clock);
+    ASSERT_TRUE(store.ok());
+    auto client = (*store)->read_client("cfg-clinic");
+    ASSERT_TRUE(client.ok() && client->has_value());
+    EXPECT_EQ((*client)->endpoint_prefixes,
+              (std::vector<std::string>{"http://127.0.0.1:9000/hook", "https://partner.example/fhir/"}));
+    (*store)->close();
+  }
+  write(R"("ftp://partner.example/")");
+  std::string out;
+  EXPECT_NE(run_binary({"serve", "--listen", "127.0.0.1:0", "--db", db, "--share-dir", share_dir(), "--config", config},
+                       &out, std::chrono::seconds(20)),
+            0)
+      << out;
+  EXPECT_EQ(out.find("listening on"), std::string::npos) << out;
+  EXPECT_EQ(out.find("ftp://"), std::string::npos) << "the URL is never echoed: " << out;
 }
 
 TEST(ConfigClientsTest, ABadConfiguredClientStopsTheStartAndChangesNothing) {
