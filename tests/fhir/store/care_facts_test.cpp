@@ -4,8 +4,6 @@
 // RowFilter on the version they came from.
 #include <gtest/gtest.h>
 
-#include <stdlib.h>  // mkdtemp
-
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -15,18 +13,12 @@
 #include "fhir/core/clock.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "fhir/store/store.hpp"
+#include "tests/fhir/store/temp_store.hpp"
 
 namespace fhir::store {
 namespace {
 
-namespace fs = std::filesystem;
-
-Status write_sync(Store& store, WriteUnit unit) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto future = promise->get_future();
-  store.write(std::move(unit), [promise](Status st) { promise->set_value(std::move(st)); });
-  return future.get();
-}
+using test::write_sync;
 
 CareFact fact(std::string patient, std::string kind, std::int64_t at, std::optional<double> value = {}) {
   CareFact f;
@@ -46,21 +38,11 @@ class HideRestricted final : public RowFilter {
   bool visible(const Row& row) const override { return row.label_key != "R"; }
 };
 
-class CareFactsStoreTest : public ::testing::Test {
+class CareFactsStoreTest : public test::TempStoreTest {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "carebridge-facts-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    SqliteOptions options;
-    options.path = (dir_ / "store.db").string();
-    auto opened = open_sqlite_store(options, clock_);
-    ASSERT_TRUE(opened.ok()) << opened.issue().diagnostics;
-    store_ = std::move(*opened);
-  }
-  void TearDown() override {
-    store_->close();
-    fs::remove_all(dir_);
+    TempStoreTest::SetUp();
+    open();
   }
 
   // Appends the next version of Observation/id, labeled label_key, with facts.
@@ -95,9 +77,6 @@ class CareFactsStoreTest : public ::testing::Test {
     return r.ok() ? *r : std::vector<CareFact>{};
   }
 
-  fs::path dir_;
-  ManualClock clock_{1'700'000'000'000};
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(CareFactsStoreTest, FactsFollowTheirResourcesCurrentVersion) {

@@ -18,6 +18,7 @@
 #include "fhir/store/sqlite_migrations.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "fhir/store/store.hpp"
+#include "tests/fhir/store/temp_store.hpp"
 
 namespace fhir::store {
 namespace {
@@ -26,12 +27,7 @@ namespace fs = std::filesystem;
 
 constexpr std::int64_t kT0 = 1'700'000'000'000;
 
-Status write_sync(Store& store, WriteUnit unit) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto future = promise->get_future();
-  store.write(std::move(unit), [promise](Status st) { promise->set_value(std::move(st)); });
-  return future.get();
-}
+using test::write_sync;
 
 ClientRecord partner(std::string id, std::vector<std::string> prefixes) {
   ClientRecord c;
@@ -43,26 +39,9 @@ ClientRecord partner(std::string id, std::vector<std::string> prefixes) {
   return c;
 }
 
-class ClientsTest : public ::testing::Test {
+class ClientsTest : public test::TempStoreTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "carebridge-clients-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    path_ = (dir_ / "store.db").string();
-  }
-  void TearDown() override {
-    if (store_) store_->close();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  void open() {
-    SqliteOptions options;
-    options.path = path_;
-    auto opened = open_sqlite_store(options, clock_);
-    ASSERT_TRUE(opened.ok()) << opened.issue().diagnostics;
-    store_ = std::move(*opened);
-  }
+  ClientsTest() : TempStoreTest(kT0) {}
   Status add(const ClientRecord& c) {
     return write_sync(*store_, [&c](WriteTxn& tx) { return tx.add_client(c); });
   }
@@ -80,10 +59,6 @@ class ClientsTest : public ::testing::Test {
     return g.ok() ? *g : -1;
   }
 
-  fs::path dir_;
-  std::string path_;
-  ManualClock clock_{kT0};
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(ClientsTest, PrefixesAreKeptWithTheClientInByteOrderOnce) {

@@ -17,6 +17,7 @@
 #include "fhir/store/sqlite_migrations.hpp"
 #include "fhir/store/sqlite_store.hpp"
 #include "fhir/store/store.hpp"
+#include "tests/fhir/store/temp_store.hpp"
 
 namespace fhir::store {
 namespace {
@@ -25,12 +26,7 @@ namespace fs = std::filesystem;
 
 constexpr std::int64_t kT0 = 1'700'000'000'000;
 
-Status write_sync(Store& store, WriteUnit unit) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto future = promise->get_future();
-  store.write(std::move(unit), [promise](Status st) { promise->set_value(std::move(st)); });
-  return future.get();
-}
+using test::write_sync;
 
 PatientLink make_link(std::string a, std::string b, std::string state, std::string decided_by, double score = 0.5) {
   PatientLink l;
@@ -46,26 +42,9 @@ PatientLink make_link(std::string a, std::string b, std::string state, std::stri
   return l;
 }
 
-class PatientLinksTest : public ::testing::Test {
+class PatientLinksTest : public test::TempStoreTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "carebridge-links-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    path_ = (dir_ / "store.db").string();
-  }
-  void TearDown() override {
-    if (store_) store_->close();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  void open() {
-    SqliteOptions options;
-    options.path = path_;
-    auto opened = open_sqlite_store(options, clock_);
-    ASSERT_TRUE(opened.ok()) << opened.issue().diagnostics;
-    store_ = std::move(*opened);
-  }
+  PatientLinksTest() : TempStoreTest(kT0) {}
   // put_patient_link's answer: whether the row was written.
   Result<bool> put(const PatientLink& l) {
     Result<bool> out;
@@ -99,10 +78,6 @@ class PatientLinksTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
-  std::string path_;
-  ManualClock clock_{kT0};
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(PatientLinksTest, PutStoresEveryFieldInCanonicalOrder) {
