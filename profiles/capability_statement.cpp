@@ -36,6 +36,20 @@ Value strings(const std::vector<std::string>& items) {
 
 // R4 CapabilityStatement.rest.resource searchInclude, searchRevInclude,
 // searchParam and operation.
+// The operations in.operations lists for type ("" for the whole server),
+// as the element's `operation` array.
+void add_operations(Value& element, const CapabilityInput& in, const std::string& type) {
+  auto it = in.operations.find(type);
+  if (it == in.operations.end()) return;
+  Value& ops = element.set("operation", Value::make_array());
+  for (const auto& [name, definition] : it->second) {
+    Value v = Value::make_object();
+    v.set("name", str(name));
+    v.set("definition", str(definition));
+    ops.push_back(std::move(v));
+  }
+}
+
 void add_search(Value& r, const CapabilityInput& in, const std::string& type) {
   if (auto it = in.search_includes.find(type); it != in.search_includes.end() && !it->second.empty())
     r.set("searchInclude", strings(it->second));
@@ -51,15 +65,7 @@ void add_search(Value& r, const CapabilityInput& in, const std::string& type) {
       params.push_back(std::move(v));
     }
   }
-  if (auto it = in.operations.find(type); it != in.operations.end()) {
-    Value& ops = r.set("operation", Value::make_array());
-    for (const auto& [name, definition] : it->second) {
-      Value v = Value::make_object();
-      v.set("name", str(name));
-      v.set("definition", str(definition));
-      ops.push_back(std::move(v));
-    }
-  }
+  add_operations(r, in, type);
 }
 
 std::string capability_statement_json(const CapabilityInput& in) {
@@ -119,16 +125,7 @@ std::string capability_statement_json(const CapabilityInput& in) {
     resources.push_back(std::move(r));
   }
   rest.set("interaction", interactions(in.system_interactions));
-  // Operations on the whole server (keyed "" in in.operations).
-  if (auto it = in.operations.find(""); it != in.operations.end()) {
-    Value& ops = rest.set("operation", Value::make_array());
-    for (const auto& [name, definition] : it->second) {
-      Value v = Value::make_object();
-      v.set("name", str(name));
-      v.set("definition", str(definition));
-      ops.push_back(std::move(v));
-    }
-  }
+  add_operations(rest, in, "");  // the whole server's
   rests.push_back(std::move(rest));
   return fhir::json::write(cs);
 }

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "fhir/core/errors.hpp"
+#include "fhir/json/number.hpp"
 #include "fhir/json/parse.hpp"
 #include "mappers/outcomes/json_number.hpp"
 
@@ -130,7 +131,7 @@ class Reader {
 
   // A finite number of at least 0.
   double number(const Value& obj, std::string_view key, const std::string& path) {
-    auto d = finite(obj.find(key));
+    auto d = fhir::json::finite_number(obj.find(key));
     if (!d || *d < 0) {
       fail(member_path(path, key), "must be a number of at least 0");
       return 0;
@@ -140,7 +141,7 @@ class Reader {
 
   // Above 0, at most 100.
   double percent(const Value& obj, std::string_view key, const std::string& path) {
-    auto d = finite(obj.find(key));
+    auto d = fhir::json::finite_number(obj.find(key));
     if (!d || *d <= 0 || *d > 100) {
       fail(member_path(path, key), "must be a percent above 0 and at most 100");
       return 100;
@@ -152,7 +153,7 @@ class Reader {
   std::optional<double> number_or_null(const Value& obj, std::string_view key, const std::string& path) {
     const Value* v = obj.find(key);
     if (v != nullptr && v->is_null()) return std::nullopt;
-    auto d = finite(v);
+    auto d = fhir::json::finite_number(v);
     if (!d || *d < 0) fail(member_path(path, key), "must be a number of at least 0, or null");
     return d;
   }
@@ -194,15 +195,6 @@ class Reader {
   }
 
  private:
-  // from_chars refuses 1e400 (not finite), and so do we.
-  static std::optional<double> finite(const Value* v) {
-    if (v == nullptr || !v->is_number()) return std::nullopt;
-    const std::string& t = v->text();
-    double d = 0;
-    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
-    if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(d)) return std::nullopt;
-    return d;
-  }
 
   const Value& fields_;
   std::set<std::string> documented_;  // the "fields" entries only() asked for

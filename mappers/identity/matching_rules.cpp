@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "fhir/core/errors.hpp"
+#include "fhir/json/number.hpp"
 #include "fhir/json/parse.hpp"
 
 namespace mappers::identity {
@@ -25,15 +26,7 @@ fhir::Issue invalid(std::string why, std::string expression) {
   return fhir::make_issue(fhir::err::kInvalidValue, "matching rules: " + why, std::move(expression));
 }
 
-// A JSON number as a finite double (from_chars refuses 1e400).
-std::optional<double> number(const Value* v) {
-  if (v == nullptr || !v->is_number()) return std::nullopt;
-  const std::string& t = v->text();
-  double d = 0;
-  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
-  if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(d)) return std::nullopt;
-  return d;
-}
+using fhir::json::finite_number;
 
 fhir::Result<LevelRule> level(const Value& field, std::string_view key, const std::string& where) {
   const Value* lv = field.find(key);
@@ -41,7 +34,7 @@ fhir::Result<LevelRule> level(const Value& field, std::string_view key, const st
   if (lv == nullptr || !lv->is_object()) return invalid(path + " must be an object with m and u", path);
   LevelRule out;
   for (auto [name, slot] : {std::pair{"m", &out.m}, std::pair{"u", &out.u}}) {
-    auto p = number(lv->find(name));
+    auto p = finite_number(lv->find(name));
     // 0 and 1 would make log2(m/u) or its complement infinite.
     if (!p || *p <= 0 || *p >= 1)
       return invalid(path + "." + name + " must be a probability strictly between 0 and 1", path + "." + name);
@@ -207,7 +200,7 @@ fhir::Result<std::shared_ptr<const MatchingRules>> MatchingRules::from_json(cons
   if (th == nullptr || !th->is_object()) return invalid("thresholds must be an object", "thresholds");
   for (auto [key, slot] : {std::pair{"link", &r->link_}, std::pair{"review", &r->review_},
                            std::pair{"strong_identifier_floor", &r->strong_floor_}}) {
-    auto v = number(th->find(key));
+    auto v = finite_number(th->find(key));
     std::string where = std::string("thresholds.") + key;
     if (!v) return invalid(where + " must be a finite number", where);
     *slot = *v;
@@ -219,8 +212,8 @@ fhir::Result<std::shared_ptr<const MatchingRules>> MatchingRules::from_json(cons
 
   const Value* score = doc.find("score");
   if (score == nullptr || !score->is_object()) return invalid("score must be an object", "score");
-  auto at_review = number(score->find("at_review"));
-  auto at_link = number(score->find("at_link"));
+  auto at_review = finite_number(score->find("at_review"));
+  auto at_link = finite_number(score->find("at_link"));
   if (!at_review || !at_link || *at_review <= 0 || *at_link >= 1 || *at_review >= *at_link)
     return invalid("score needs 0 < at_review < at_link < 1", "score");
   r->score_at_review_ = *at_review;
