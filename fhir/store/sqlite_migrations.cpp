@@ -241,6 +241,37 @@ CREATE TABLE client_endpoint (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Step 10: forwarding (forwarding_rows.hpp): each Subscription's delivery
+// state, and the outbox. An outbox row is written in the commit of the
+// version that matched, so an acknowledged write's notification survives a
+// crash; keyed by (subscription, seq), so a subscription's queue is one
+// range scan in commit order and a version is queued for it at most once.
+constexpr std::string_view kForwarding = R"sql(
+CREATE TABLE subscription_state (
+  id              TEXT    PRIMARY KEY,
+  client_id       TEXT    NOT NULL,
+  purpose         TEXT    NOT NULL,
+  status          TEXT    NOT NULL CHECK (status IN ('requested', 'active', 'error', 'off')),
+  criteria_type   TEXT    NOT NULL,
+  events          INTEGER NOT NULL,
+  failures        INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL,
+  last_success_ms INTEGER NOT NULL,
+  last_error      TEXT    NOT NULL,
+  last_error_ms   INTEGER NOT NULL,
+  updated_ms      INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE forward_outbox (
+  subscription_id TEXT    NOT NULL,
+  seq             INTEGER NOT NULL,
+  type            TEXT    NOT NULL,
+  id              TEXT    NOT NULL,
+  version         INTEGER NOT NULL,
+  queued_ms       INTEGER NOT NULL,
+  PRIMARY KEY (subscription_id, seq)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
@@ -251,6 +282,7 @@ constexpr std::array kSteps{
     Migration{7, kPatientLinks},
     Migration{8, kCareFacts},
     Migration{9, kClientEndpoints},
+    Migration{10, kForwarding},
 };
 
 struct SchemaStamp {

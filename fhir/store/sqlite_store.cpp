@@ -12,6 +12,7 @@
 #include "fhir/store/sqlite_error.hpp"
 #include "fhir/store/sqlite_migrations.hpp"
 #include "fhir/store/sqlite_care_facts.hpp"
+#include "fhir/store/sqlite_forwarding.hpp"
 #include "fhir/store/sqlite_patient_links.hpp"
 #include "fhir/store/sqlite_queries.hpp"
 #include "fhir/store/sqlite_reader_pool.hpp"
@@ -105,6 +106,30 @@ class SqliteStore final : public Store {
     auto lease = readers_.acquire();
     if (!lease) return lease.take_issue();
     return query_care_patients(lease->conn(), after, limit);
+  }
+
+  Result<std::vector<SubscriptionState>> subscription_states() override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_subscription_states(lease->conn());
+  }
+
+  Result<std::optional<SubscriptionState>> read_subscription_state(std::string_view id) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_subscription_state(lease->conn(), id);
+  }
+
+  Result<std::vector<OutboxItem>> outbox(std::string_view subscription_id, int limit) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return query_outbox(lease->conn(), subscription_id, limit);
+  }
+
+  Result<std::int64_t> outbox_count(std::string_view subscription_id) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.take_issue();
+    return count_outbox(lease->conn(), subscription_id);
   }
 
   Result<std::optional<std::string>> read_meta(std::string_view key) override {

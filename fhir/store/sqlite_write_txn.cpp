@@ -7,6 +7,7 @@
 
 #include "fhir/core/errors.hpp"
 #include "fhir/store/sqlite_care_facts.hpp"
+#include "fhir/store/sqlite_forwarding.hpp"
 #include "fhir/store/sqlite_clients.hpp"
 #include "fhir/store/sqlite_connection.hpp"
 #include "fhir/store/sqlite_index_writer.hpp"
@@ -288,6 +289,26 @@ std::int64_t SqliteWriteTxn::now_ms() {
   now = std::max(now, *high_water_ms_);
   high_water_ms_ = now;
   return now;
+}
+
+Result<std::optional<SubscriptionState>> SqliteWriteTxn::subscription_state(std::string_view id) {
+  return query_subscription_state(conn_, id);
+}
+
+Result<std::vector<SubscriptionState>> SqliteWriteTxn::subscription_states() {
+  return query_subscription_states(conn_);
+}
+
+Status SqliteWriteTxn::put_subscription_state(const SubscriptionState& s) {
+  return upsert_subscription_state(conn_, s);
+}
+
+Status SqliteWriteTxn::remove_subscription_state(std::string_view id) { return delete_subscription_state(conn_, id); }
+
+Status SqliteWriteTxn::enqueue(const OutboxItem& item) { return insert_outbox(conn_, item); }
+
+Result<std::int64_t> SqliteWriteTxn::dequeue(std::string_view subscription_id, std::int64_t up_to_seq) {
+  return delete_outbox(conn_, subscription_id, up_to_seq);
 }
 
 }  // namespace fhir::store

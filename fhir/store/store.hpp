@@ -19,6 +19,7 @@
 #include "fhir/core/result.hpp"
 #include "fhir/search/index_rows.hpp"
 #include "fhir/store/care_fact.hpp"
+#include "fhir/store/forwarding_rows.hpp"
 #include "fhir/search/query.hpp"
 #include "fhir/search/search_params.hpp"
 
@@ -263,6 +264,16 @@ class WriteTxn {
   virtual Result<std::vector<std::string>> care_patients(std::string_view after, int limit) = 0;
   // Patient link rows matching q, as the transaction sees them.
   virtual Result<std::vector<PatientLink>> patient_links(const PatientLinkQuery& q) = 0;
+  // Forwarding (forwarding_rows.hpp), as the transaction sees it: a
+  // subscription's delivery state, every one's, insert or replace, and
+  // delete (with its queue); queueing a matched version (once per
+  // subscription) and removing a subscription's items up to a seq.
+  virtual Result<std::optional<SubscriptionState>> subscription_state(std::string_view id) = 0;
+  virtual Result<std::vector<SubscriptionState>> subscription_states() = 0;
+  virtual Status put_subscription_state(const SubscriptionState& s) = 0;
+  virtual Status remove_subscription_state(std::string_view id) = 0;
+  virtual Status enqueue(const OutboxItem& item) = 0;
+  virtual Result<std::int64_t> dequeue(std::string_view subscription_id, std::int64_t up_to_seq) = 0;
   // The commit timestamp to stamp into lastUpdated: from the injected clock,
   // never decreasing, so lastUpdated order follows seq order.
   virtual std::int64_t now_ms() = 0;
@@ -306,6 +317,12 @@ class Store {
   virtual Result<std::vector<CareFact>> care_facts(const CareFactQuery& q) = 0;
   // Patient ids with care facts, in byte order after `after`, at most limit.
   virtual Result<std::vector<std::string>> care_patients(std::string_view after, int limit) = 0;
+  // Forwarding (forwarding_rows.hpp): every subscription's delivery state,
+  // one's, and a subscription's queue (oldest first) and its length.
+  virtual Result<std::vector<SubscriptionState>> subscription_states() = 0;
+  virtual Result<std::optional<SubscriptionState>> read_subscription_state(std::string_view id) = 0;
+  virtual Result<std::vector<OutboxItem>> outbox(std::string_view subscription_id, int limit) = 0;
+  virtual Result<std::int64_t> outbox_count(std::string_view subscription_id) = 0;
   // A value the gateway keeps beside the data (store_meta), or nullopt.
   virtual Result<std::optional<std::string>> read_meta(std::string_view key) = 0;
   // The highest committed seq.

@@ -1,0 +1,42 @@
+// What the store keeps for forwarding (issue 10) beside the versions:
+// each Subscription's delivery state, and the outbox of versions that
+// matched it and wait to be delivered. The Subscription resource itself is
+// a version like any other; these rows are what delivery needs and the
+// resource has no place for (who owns it, counters, the retry schedule).
+// The gateway decides what the fields mean (gateway/forwarding); the store
+// keeps them durable, written in the transaction that makes them true.
+// Header-only and dependency-free.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace fhir::store {
+
+struct SubscriptionState {
+  std::string id;         // the Subscription's id
+  std::string client_id;  // the client that created it: the only recipient
+  std::string purpose;    // purpose of use its deliveries are decided under
+  std::string status;     // requested | active | error | off, as its head version says
+  std::string criteria_type;  // the resource type its criteria search
+  std::int64_t events = 0;    // events-since-subscription-start: events delivered
+  std::int64_t failures = 0;  // consecutive failed attempts
+  std::int64_t next_attempt_ms = 0;  // no attempt before this (backoff)
+  std::int64_t last_success_ms = 0;  // 0: none yet
+  std::string last_error;            // the last failure, for $status (no body, no header value)
+  std::int64_t last_error_ms = 0;
+  std::int64_t updated_ms = 0;
+};
+
+// One matched version waiting for delivery. A subscription's items leave
+// in seq order: the order their versions were committed.
+struct OutboxItem {
+  std::string subscription_id;
+  std::int64_t seq = 0;  // the version's commit seq
+  std::string type;
+  std::string id;
+  std::int64_t version = 0;
+  std::int64_t queued_ms = 0;
+};
+
+}  // namespace fhir::store
