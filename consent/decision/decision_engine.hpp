@@ -60,6 +60,8 @@ class DecisionEngine {
   static bool needs_content(std::span<const CompiledConsent* const> consents);
 
   const Policy& policy() const { return *policy_; }
+  // The purpose is-a one of the policy's emergency purposes (BTG, ETREAT).
+  bool is_emergency(std::string_view purpose) const { return purposes_.classify(purpose).emergency; }
 
  private:
   Verdict run(const Requester& requester, const ResourceFacts& facts, std::span<const CompiledConsent* const> consents,

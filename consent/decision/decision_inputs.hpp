@@ -15,6 +15,7 @@
 namespace consent {
 
 struct Requester {
+  std::string client_id;                             // the registered client; owns its Subscriptions
   std::string organization;                          // "Organization/ID" the client acts for
   std::vector<Identifier> organization_identifiers;  // what that Organization carries in the store
   std::string user;                                  // acting user, "Practitioner/ID"; may be empty

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "consent/enforcement/subscription_owner.hpp"
 #include "consent/labels/label_key.hpp"
 #include "fhir/json/parse.hpp"
 
@@ -33,6 +34,12 @@ DisclosureFilter::DisclosureFilter(const DecisionEngine& engine, Requester reque
 std::vector<Identifier> DisclosureFilter::identifiers_of(std::string_view reference) const {
   const auto* ids = consents_->identifiers_of(reference);
   return ids != nullptr ? *ids : std::vector<Identifier>{};
+}
+
+bool DisclosureFilter::subscription_reader(std::string_view id) const {
+  if (owns_subscription(requester_.client_id, id)) return true;
+  const auto& roles = types_.subscription_reader_roles;
+  return std::find(roles.begin(), roles.end(), requester_.role) != roles.end();
 }
 
 bool DisclosureFilter::consent_reader() const {
@@ -129,6 +136,9 @@ bool DisclosureFilter::visible(const Row& row) const {
   // Consents go to the roles that keep and review them, and only to them:
   // whose consents say what is itself sensitive.
   if (row.type == "Consent") return consent_reader();
+  // A Subscription goes to its owner (subscription_owner.hpp) and the
+  // roles that administer the gateway; it is no patient's data.
+  if (row.type == "Subscription") return subscription_reader(row.id);
   // Unlabeled patient data (never relabeled) is withheld, not guessed at.
   if (row.label_key.empty() && !row.patients.empty()) return false;
   const bool memoable = memo_key(row);
@@ -178,11 +188,13 @@ bool DisclosureFilter::may_receive(const fhir::store::VersionRecord& rec) const 
 
 bool DisclosureFilter::may_receive_with(const fhir::store::VersionRecord& rec, const LabelSet& extra) const {
   if (rec.type == "Consent") return consent_reader();
+  if (rec.type == "Subscription") return subscription_reader(rec.id);
   return verdict(row_of(rec, true), &extra).effect == Effect::permit;
 }
 
 std::string DisclosureFilter::basis(const fhir::store::VersionRecord& rec) const {
   if (rec.type == "Consent") return "policy:consent-readers";
+  if (rec.type == "Subscription") return "policy:subscription-owner";
   const Row row = row_of(rec, true);
   // The read or the search that let rec out decided it already: the memo
   // holds what decided it (basis_of), unless content mattered.
@@ -198,6 +210,13 @@ Decision DisclosureFilter::explain(const fhir::store::VersionRecord& rec) const 
     d.effect = consent_reader() ? Effect::permit : Effect::deny;
     d.basis = "policy:consent-readers";
     d.notes.push_back("Consent resources go to the roles the policy names (consent_reader_roles), and only to them");
+    return d;
+  }
+  if (rec.type == "Subscription") {
+    Decision d;
+    d.effect = subscription_reader(rec.id) ? Effect::permit : Effect::deny;
+    d.basis = "policy:subscription-owner";
+    d.notes.push_back("A Subscription goes to the client that created it (and to administrators), and only to them");
     return d;
   }
   ResourceFacts f = facts(row_of(rec, true));

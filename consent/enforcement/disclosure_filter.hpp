@@ -63,6 +63,7 @@ class DisclosureFilter final : public fhir::store::RowFilter, private Directory 
  private:
   std::vector<Identifier> identifiers_of(std::string_view reference) const override;
   bool consent_reader() const;
+  bool subscription_reader(std::string_view id) const;
   bool any_consents(std::string_view patients) const;
   // A row's patients as the persons they are (ConsentIndex person keys).
   std::vector<std::string> persons_of(std::string_view patients) const;

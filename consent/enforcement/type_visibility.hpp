@@ -10,6 +10,9 @@ namespace consent {
 
 struct TypeVisibility {
   std::vector<std::string> consent_reader_roles;  // may receive Consent resources
+  // May receive every client's Subscriptions (issue 10); any other client
+  // receives its own only (subscription_owner.hpp).
+  std::vector<std::string> subscription_reader_roles = {"admin"};
 };
 
 }  // namespace consent

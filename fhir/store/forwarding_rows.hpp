@@ -26,6 +26,8 @@ struct SubscriptionState {
   std::string last_error;            // the last failure, for $status (no body, no header value)
   std::int64_t last_error_ms = 0;
   std::int64_t updated_ms = 0;
+  // Read only (Store::subscription_states): whether anything is queued.
+  bool queued = false;
 };
 
 // One matched version waiting for delivery. A subscription's items leave

@@ -44,7 +44,10 @@ Result<std::optional<SubscriptionState>> query_subscription_state(Connection& co
 }
 
 Result<std::vector<SubscriptionState>> query_subscription_states(Connection& conn) {
-  auto stmt = conn.prepare("SELECT " CAREBRIDGE_STATE_COLUMNS " FROM subscription_state ORDER BY id");
+  // Whether each has a queue: one seek on the outbox key per subscription.
+  auto stmt = conn.prepare("SELECT " CAREBRIDGE_STATE_COLUMNS
+                           ", EXISTS (SELECT 1 FROM forward_outbox o WHERE o.subscription_id = s.id)"
+                           " FROM subscription_state s ORDER BY id");
   if (!stmt) return stmt.take_issue();
   std::vector<SubscriptionState> out;
   for (;;) {
@@ -52,6 +55,7 @@ Result<std::vector<SubscriptionState>> query_subscription_states(Connection& con
     if (!row) return row.take_issue();
     if (!*row) return out;
     out.push_back(read_state(*stmt));
+    out.back().queued = stmt->int64(12) != 0;
   }
 }
 

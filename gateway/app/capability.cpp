@@ -66,6 +66,9 @@ std::string build_capability_statement(const AppContext& app, const std::string&
   // (README "Care model").
   in.operations["Group"].emplace_back("registry", "urn:carebridge:OperationDefinition:Group-registry");
   in.operations[""].emplace_back("registry", "urn:carebridge:OperationDefinition:registry");
+  // Where a subscription's deliveries stand (README "Forwarding").
+  in.operations["Subscription"].emplace_back(
+      "status", "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status");
   return profiles::capability_statement_json(in);
 }
 

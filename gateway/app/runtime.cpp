@@ -22,6 +22,8 @@
 #include "gateway/auth/purpose_of_use.hpp"
 #include "gateway/auth/token_cache.hpp"
 #include "gateway/care/flag_sweeper.hpp"
+#include "gateway/forwarding/delivery_worker.hpp"
+#include "gateway/write/subscription_matcher.hpp"
 #include "gateway/forwarding/endpoint_allowlist.hpp"
 #include "gateway/storage/change_follower.hpp"
 #include "gateway/search/result_cache.hpp"
@@ -210,6 +212,8 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   }
   rt->matching_ = std::move(*matching);
   rt->app_.write.matching = rt->matching_.get();
+  rt->subscriptions_ = std::make_unique<SubscriptionMatcher>();
+  rt->app_.write.subscriptions = rt->subscriptions_.get();
 
   fhir::store::SqliteOptions opts;
   opts.path = settings.db_path;
@@ -279,6 +283,10 @@ void Runtime::set_bound_address(const std::string& host_port) {
   app_.base_path = slash == std::string::npos ? "" : app_.base_url.substr(slash);
   app_.capability_statement =
       build_capability_statement(app_, fhir::format_instant(app_.clock->now_ms()));
+  if (!forwarder_) {
+    forwarder_ = std::make_unique<DeliveryWorker>(app_);
+    forwarder_->start();
+  }
 }
 
 fhir::Status Runtime::sweep_flags() {
@@ -288,6 +296,7 @@ fhir::Status Runtime::sweep_flags() {
 }
 
 void Runtime::close() {
+  if (forwarder_) forwarder_->stop();
   if (flags_) flags_->stop();
   if (follower_) follower_->stop();
   if (storage_) storage_->stop();

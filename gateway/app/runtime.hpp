@@ -26,7 +26,9 @@ class ClientRegistry;
 class TokenCache;
 }  // namespace auth
 class ChangeFollower;
+class DeliveryWorker;
 class FlagSweeper;
+class SubscriptionMatcher;
 class ReadCache;
 class ResultCache;
 
@@ -41,8 +43,9 @@ class Runtime {
   Runtime& operator=(const Runtime&) = delete;
 
   AppContext& app() { return app_; }
-  // Records the bound address; fills base_url if not configured and builds
-  // the CapabilityStatement that names it.
+  // Records the bound address; fills base_url if not configured, builds
+  // the CapabilityStatement that names it, and starts forwarding (which
+  // names resources under base_url).
   void set_bound_address(const std::string& host_port);
   // Stops the storage pool and closes the store (after in-flight writes).
   void close();
@@ -69,6 +72,10 @@ class Runtime {
   std::unique_ptr<FlagSweeper> flags_;
   // The link step's rules (app_.write.matching points here).
   std::shared_ptr<const mappers::identity::MatchingRules> matching_;
+  // Forwarding: the write pipeline's matcher (app_.write.subscriptions
+  // points here) and the delivery worker, started once the address is known.
+  std::unique_ptr<SubscriptionMatcher> subscriptions_;
+  std::unique_ptr<DeliveryWorker> forwarder_;
   AppContext app_;
 };
 

@@ -141,7 +141,9 @@ std::string ScopeSet::to_string() const {
 const ScopeSet& role_ceiling(std::string_view role) {
   auto make = [](std::string_view s) { return *ScopeSet::parse(s); };
   static const ScopeSet kSource = make("system/*.cruds");
-  static const ScopeSet kReader = make("system/*.rs");
+  // Partners read, and keep their own Subscriptions (issue 10: the
+  // gateway sends them what they subscribe to; subscription_write.hpp).
+  static const ScopeSet kReader = make("system/*.rs system/Subscription.cruds");
   // Compliance reviews the trail and accounts for disclosures per patient;
   // it does not read clinical records.
   static const ScopeSet kCompliance =

@@ -71,6 +71,10 @@ Flow authorize_stage(Exchange& x, const AppContext&) {
       if (!r.type.empty())
         if (auto st = auth::require_scope(ctx, r.type, auth::kRead); !st) return deny(x, st.issue());
       break;
+    case Interaction::subscription_status:
+      // Reading a Subscription's state is reading the Subscription.
+      if (auto st = auth::require_scope(ctx, "Subscription", auth::kRead); !st) return deny(x, st.issue());
+      break;
     case Interaction::match:
       // Patient/$match searches Patients (R4: "similar to a search").
       if (auto st = auth::require_scope(ctx, "Patient", auth::kSearch); !st) return deny(x, st.issue());

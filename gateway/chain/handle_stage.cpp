@@ -39,6 +39,7 @@ net::awaitable<Flow> handle_stage(Exchange& x, const AppContext& app) {
     case Interaction::consent_decision: co_await handle_consent_decision(x, app); break;
     case Interaction::disclosures: co_await handle_disclosures(x, app); break;
     case Interaction::registry: co_await handle_registry(x, app); break;
+    case Interaction::subscription_status: co_await handle_subscription_status(x, app); break;
     case Interaction::match: co_await handle_match(x, app); break;
   }
   co_return Flow::next;

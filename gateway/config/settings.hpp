@@ -52,6 +52,23 @@ struct Settings {
   // 0: care flags are not kept (no Flag written, no sweep): for measuring
   // what keeping them costs only; the gateway warns at start.
   int care_flags = 1;
+  // Forwarding (issue 10): how soon a queued notification is noticed; how
+  // many events one notification carries at most; retries back off from
+  // forward_retry_base_ms, doubling up to forward_retry_max_ms, and after
+  // forward_error_after failures in a row the subscription is in error;
+  // each POST's time limits; transfers at once per endpoint host and in
+  // all; the CA bundle partners' TLS certificates are checked against
+  // (empty: the system's; verification is always on).
+  int forward_poll_ms = 10;
+  int forward_max_events = 20;
+  int forward_retry_base_ms = 1000;
+  int forward_retry_max_ms = 300000;
+  int forward_error_after = 10;
+  int forward_timeout_ms = 10000;
+  int forward_connect_timeout_ms = 3000;
+  int forward_per_endpoint = 4;
+  int forward_total = 64;
+  std::string forward_ca_bundle;
   int history_default_count = 50;
   int history_max_count = 1000;
   int search_default_count = 20;

@@ -12,6 +12,7 @@ namespace {
 
 consent::Requester requester_of(const auth::RequestContext& ctx) {
   consent::Requester r;
+  r.client_id = ctx.client_id;
   r.organization = ctx.organization;
   r.role = ctx.role;
   r.purpose = ctx.purpose.code;

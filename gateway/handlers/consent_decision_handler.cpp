@@ -70,6 +70,7 @@ std::string answer(const consent::Decision& d, const fhir::store::VersionRecord&
 
 consent::Requester requester_for(const auth::RegisteredClient& c, const std::string& purpose, std::string_view user) {
   consent::Requester r;
+  r.client_id = c.record.id;
   r.organization = c.record.organization;
   r.role = c.record.role;
   r.purpose = purpose;

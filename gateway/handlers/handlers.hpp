@@ -29,6 +29,9 @@ net::awaitable<void> handle_consent_decision(Exchange& x, const AppContext& app)
 net::awaitable<void> handle_audit_search(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_audit_read(Exchange& x, const AppContext& app);
 net::awaitable<void> handle_disclosures(Exchange& x, const AppContext& app);
+// GET /Subscription/{id}/$status (subscription_status_handler.cpp).
+net::awaitable<void> handle_subscription_status(Exchange& x, const AppContext& app);
+
 // GET /$registry and GET /Group/{id}/$registry (care/registry_service.hpp).
 net::awaitable<void> handle_registry(Exchange& x, const AppContext& app);
 // POST /Patient/$match (match_handler.cpp): stored Patients that may be the

@@ -7,6 +7,7 @@
 #include "gateway/audit/audit_trail.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/chain/exchange.hpp"
+#include "gateway/forwarding/subscription_write.hpp"
 #include "gateway/handlers/execute_plan.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/resource_response.hpp"
@@ -87,6 +88,12 @@ net::awaitable<std::optional<EntryOutcome>> run_rest_write(Exchange& x, const Ap
     x.fail(plan.issue());
     co_return std::nullopt;
   }
+  // A Subscription is its client's own (forwarding/subscription_write.hpp).
+  if (w.type == "Subscription")
+    if (auto st = prepare_subscription_write(*plan, *x.context, app); !st) {
+      x.fail(st.issue());
+      co_return std::nullopt;
+    }
   // If-None-Exist and conditional references search (s).
   if (auto st = check_plan_scopes(*plan, x.context); !st) {
     x.fail(st.issue());

@@ -74,6 +74,7 @@ const std::vector<RouteSpec>& route_table() {
       {"GET", "{type}/{id}/$consent-decision", Interaction::consent_decision, ""},
       {"GET", "{type}/{id}/$disclosures", Interaction::disclosures, ""},
       {"GET", "{type}/{id}/$registry", Interaction::registry, ""},
+      {"GET", "{type}/{id}/$status", Interaction::subscription_status, ""},
       {"GET", "{type}/{id}/{ctype}", Interaction::search_compartment, ""},
   };
   return kRoutes;

@@ -40,6 +40,7 @@ enum class Interaction {
   consent_decision,    // GET /{type}/{id}/$consent-decision (compliance)
   disclosures,         // GET /Patient/{id}/$disclosures: the accounting of disclosures (compliance)
   registry,            // GET /$registry, GET /Group/{id}/$registry: the care manager's registry
+  subscription_status,  // GET /Subscription/{id}/$status: where its deliveries stand (issue 10)
   match,               // POST /Patient/$match (R4 patient-operation-match): candidates for one person
 };
 

@@ -34,6 +34,14 @@ fhir::Status check_writable_type(std::string_view type) {
   return fhir::ok_status();
 }
 
+fhir::Status check_bundle_entry_type(std::string_view type) {
+  if (type == "Subscription")
+    return fhir::make_issue(fhir::err::kInvalidRequest,
+                            "A Subscription is written with its own request (POST /Subscription) by the client it "
+                            "belongs to, not in a Bundle or an import");
+  return fhir::ok_status();
+}
+
 fhir::Status validate_resource(const fhir::Resource& r, const WriteContext& ctx) {
   for (auto& issue : profiles::validate(*ctx.types, r.root()))
     if (issue.severity == fhir::Severity::error || issue.severity == fhir::Severity::fatal)

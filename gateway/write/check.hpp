@@ -18,6 +18,11 @@ fhir::Status check_identity(const fhir::Resource& r, std::string_view expected_t
 // changes or deletes one; 405 for any write of that type.
 fhir::Status check_writable_type(std::string_view type);
 
+// A Subscription belongs to the client that writes it
+// (gateway/forwarding/subscription_write.hpp), which a Bundle entry or an
+// import does not name: 400 for a Subscription written that way.
+fhir::Status check_bundle_entry_type(std::string_view type);
+
 // The resource conforms to the R4 definition of its type (profiles/).
 fhir::Status validate_resource(const fhir::Resource& r, const WriteContext& ctx);
 

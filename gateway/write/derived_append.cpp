@@ -10,6 +10,7 @@
 #include "gateway/write/check.hpp"
 #include "gateway/write/label_stage.hpp"
 #include "gateway/write/search_index.hpp"
+#include "gateway/write/subscription_matcher.hpp"
 
 namespace gateway {
 
@@ -56,6 +57,9 @@ fhir::Result<Appended> append_derived(const WriteContext& ctx, fhir::store::Writ
   }
   auto seq = tx.append(v);
   if (!seq) return seq.take_issue();
+  // What the gateway derives reaches subscribers like what sources send.
+  if (ctx.subscriptions != nullptr)
+    if (auto st = ctx.subscriptions->queue_matches(ctx, tx, v, *seq, r.root()); !st) return st.take_issue();
   // Its own facts (a score, a flag), but no flags recomputed from them:
   // what the gateway derives never derives more.
   auto facts = store_care_facts(ctx, tx, v.type, v.id, &r.root(), source);

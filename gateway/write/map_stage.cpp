@@ -10,6 +10,7 @@
 #include "gateway/write/derived_append.hpp"
 #include "gateway/write/derived_json.hpp"
 #include "gateway/write/link_step.hpp"
+#include "gateway/write/subscription_matcher.hpp"
 #include "mappers/outcomes/instrument_table.hpp"
 #include "mappers/outcomes/questionnaire_scoring.hpp"
 
@@ -150,7 +151,10 @@ fhir::Status score_response(const WriteContext& ctx, fhir::store::WriteTxn& tx, 
 }  // namespace
 
 fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, const fhir::store::NewVersion& v,
-                         const fhir::Resource* resource, std::string_view source, std::set<std::string>& touched) {
+                         std::int64_t seq, const fhir::Resource* resource, std::string_view source,
+                         std::set<std::string>& touched) {
+  if (ctx.subscriptions != nullptr && resource != nullptr)
+    if (auto st = ctx.subscriptions->queue_matches(ctx, tx, v, seq, resource->root()); !st) return st;
   if (ctx.instruments == nullptr) return fhir::ok_status();
   auto patients = store_care_facts(ctx, tx, v.type, v.id, resource != nullptr ? &resource->root() : nullptr, source);
   if (!patients) return patients.take_issue();

@@ -37,8 +37,11 @@ inline constexpr std::string_view kDerivedScoreCode = "score";
 // Organization. touched gets the patients whose care facts changed, whose
 // flags the unit reconsiders once all its entries are stored
 // (flag_step.hpp). Does nothing unless ctx.instruments is set.
+// seq: the version's commit seq; the version is queued for the
+// subscriptions it matches (subscription_matcher.hpp).
 fhir::Status map_version(const WriteContext& ctx, fhir::store::WriteTxn& tx, const fhir::store::NewVersion& v,
-                         const fhir::Resource* resource, std::string_view source, std::set<std::string>& touched);
+                         std::int64_t seq, const fhir::Resource* resource, std::string_view source,
+                         std::set<std::string>& touched);
 
 // The id of the Observation derived from a response for one instrument
 // ("cb-" + 24 hex of SHA-256), and of its Provenance.

@@ -107,6 +107,7 @@ fhir::Result<PlannedEntry> plan_entry(std::size_t index, Value& entry, const Wri
     return e;
   }
   if (auto st = check_writable_type(e.type); !st) return st.take_issue();
+  if (auto st = check_bundle_entry_type(e.type); !st) return st.take_issue();
   if (method == "DELETE") {
     e.method = EntryMethod::remove;
     e.criteria = url->query;

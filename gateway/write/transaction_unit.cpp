@@ -18,6 +18,7 @@
 #include "gateway/write/map_stage.hpp"
 #include "gateway/write/reference_rewriter.hpp"
 #include "gateway/write/search_index.hpp"
+#include "gateway/write/subscription_step.hpp"
 
 namespace gateway {
 namespace {
@@ -277,8 +278,11 @@ class TransactionRun {
     if (!seq) return seq.take_issue();
     // map: what the gateway derives from this version, in the same commit;
     // side effects only, so the outcome below still names this entry alone.
-    if (auto st = map_version(ctx_, tx_, v, v.deleted ? nullptr : &*e.resource, plan_.source_org, touched_); !st)
+    if (auto st = map_version(ctx_, tx_, v, *seq, v.deleted ? nullptr : &*e.resource, plan_.source_org, touched_);
+        !st)
       return st;
+    if (v.type == "Subscription")
+      if (auto st = keep_subscription_state(ctx_, tx_, v, v.deleted ? nullptr : &*e.resource, plan_); !st) return st;
     o.status = e.method == EntryMethod::remove ? 204 : (!live ? 201 : 200);
     o.version = v.version;
     for (const std::string& p : v.patient_compartment) o.patients += o.patients.empty() ? p : " " + p;

@@ -53,6 +53,8 @@ class MatchingRules;
 
 namespace gateway {
 
+class SubscriptionMatcher;
+
 struct WriteContext {
   const profiles::TypeModel* types = nullptr;
   const fhir::PatientCompartment* compartment = nullptr;
@@ -69,6 +71,9 @@ struct WriteContext {
   bool care_flags = true;
   // The link step's matching rules (link_step.hpp); null: no automatic links.
   const mappers::identity::MatchingRules* matching = nullptr;
+  // The forwarding step's matcher (subscription_matcher.hpp), used by the
+  // writer thread alone; null: nothing is queued for subscribers.
+  SubscriptionMatcher* subscriptions = nullptr;
 };
 
 enum class EntryMethod { get, post, put, patch, remove };
@@ -119,6 +124,11 @@ struct WritePlan {
   // The Organization the writing client acts for ("Organization/x"; "" not
   // known): the care model tells one team's data from another's by it.
   std::string source_org;
+  // A client's Subscription write (issue 10): the client it belongs to and
+  // the purpose of use its deliveries are decided under
+  // (gateway/forwarding/subscription_write.hpp); empty for anything else.
+  std::string subscriber;
+  std::string subscriber_purpose;
 };
 
 // What happened to one entry once its unit completed.

@@ -254,8 +254,10 @@ TEST_F(AuthTokenTest, AssertionSignedByNodeCryptoIsAccepted) {
 }
 
 TEST_F(AuthTokenTest, GrantedScopeIsRequestedWithinRegisteredWithinRole) {
-  // A partner's role never writes, whatever it asks for.
-  expect_granted(request_token(sign_assertion(claims(), ec_), "system/*.cruds"), "system/*.rs");
+  // A partner's role never writes clinical data, whatever it asks for; it
+  // keeps its own Subscriptions (issue 10).
+  expect_granted(request_token(sign_assertion(claims(), ec_), "system/*.cruds"),
+                 "system/*.rs system/Subscription.cruds");
   // A registration narrower than the role narrows further.
   register_client("narrow", "partner", jwks_of({&ec_}), "system/Patient.cruds system/Observation.rs");
   expect_granted(request_token(sign_assertion(claims("narrow"), ec_), "system/*.cruds"),
@@ -622,7 +624,7 @@ TEST_F(AuthTokenTest, ScopeNothingOfWhichMayBeGrantedIsInvalidScope) {
   register_client("narrow", "partner", jwks_of({&ec_}), "system/Patient.rs");
   const std::pair<const char*, const char*> cases[] = {
       {"clinic", "system/Patient.c"},
-      {"clinic", "system/*.cud"},
+      {"clinic", "system/Observation.cud"},
       {"narrow", "system/Observation.rs"},
       {"clinic", "patient/*.read"},
       {"clinic", "user/Patient.rs"},

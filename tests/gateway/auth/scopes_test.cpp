@@ -147,8 +147,9 @@ TEST(ScopesTest, ToStringIsCanonicalV2) {
 TEST(ScopesTest, EachRoleHasItsCeiling) {
   EXPECT_EQ(role_ceiling("source").to_string(), "system/*.cruds");
   EXPECT_EQ(role_ceiling("admin").to_string(), "system/*.cruds");
-  EXPECT_EQ(role_ceiling("partner").to_string(), "system/*.rs");
-  EXPECT_EQ(role_ceiling("care-manager").to_string(), "system/*.rs");
+  // Readers, who keep their own Subscriptions (issue 10).
+  EXPECT_EQ(role_ceiling("partner").to_string(), "system/*.rs system/Subscription.cruds");
+  EXPECT_EQ(role_ceiling("care-manager").to_string(), "system/*.rs system/Subscription.cruds");
   const ScopeSet& compliance = role_ceiling("compliance");
   for (std::string_view type : {"AuditEvent", "Consent", "Patient", "Organization", "Practitioner", "Provenance"})
     EXPECT_EQ(compliance.permissions(type), kRS) << type;

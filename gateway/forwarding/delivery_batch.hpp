@@ -1,0 +1,46 @@
+// What one attempt sends to a subscription's endpoint (issue 10): the
+// handshake, or a notification of the oldest queued events. A delivery is
+// a disclosure, decided as a read by the subscriber at this moment: the
+// client's current registration (role, Organization, scopes) and the
+// purpose recorded with the subscription, against the consents as they
+// stand now. A version it may not receive is left out without a trace: no
+// event number is spent on it, and a batch left empty sends nothing at all.
+// What goes out passes the same presentation as a read: labels in
+// meta.security, the 42 CFR Part 2 notice, inline redaction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "consent/audit/audit_event.hpp"
+#include "fhir/core/result.hpp"
+#include "fhir/store/store.hpp"
+#include "gateway/forwarding/subscription_spec.hpp"
+
+namespace gateway {
+
+struct AppContext;
+namespace auth {
+struct RegisteredClient;
+}
+
+namespace forwarding {
+
+struct DeliveryBatch {
+  std::string body;              // the notification Bundle; empty: nothing to send
+  std::int64_t events = 0;       // events it carries (numbered after state.events)
+  std::int64_t up_to_seq = 0;    // the last queued item it settles, sent or left out
+  consent::AuditDescription audit;  // the disclosure's record (events > 0)
+};
+
+// items: the subscription's oldest queued items, in seq order.
+fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::store::SubscriptionState& state,
+                                             const auth::RegisteredClient& client, const SubscriptionSpec& spec,
+                                             const std::vector<fhir::store::OutboxItem>& items);
+
+// The handshake a requested subscription is sent first.
+std::string prepare_handshake(const AppContext& app, const fhir::store::SubscriptionState& state);
+
+}  // namespace forwarding
+}  // namespace gateway

@@ -1,0 +1,103 @@
+#include "gateway/write/subscription_matcher.hpp"
+
+#include <cstdio>
+
+#include "fhir/core/errors.hpp"
+#include "fhir/core/query.hpp"
+#include "fhir/json/parse.hpp"
+#include "fhir/search/match.hpp"
+#include "fhir/search/query_parser.hpp"
+#include "gateway/write/write_pipeline.hpp"
+
+namespace gateway {
+namespace {
+
+fhir::Result<fhir::search::SearchQuery> parse_criteria_text(const WriteContext& ctx, const std::string& type,
+                                              const std::string& query) {
+  auto params = fhir::parse_query(query);
+  if (!params) return fhir::make_issue(fhir::err::kInvalidParameter, "Malformed subscription criteria");
+  return fhir::search::parse_search(*ctx.search, type, *params, fhir::search::Handling::strict);
+}
+
+bool delivers(const fhir::store::SubscriptionState& s) { return s.status == "requested" || s.status == "active"; }
+
+}  // namespace
+
+fhir::Status SubscriptionMatcher::load(const WriteContext& ctx, fhir::store::WriteTxn& tx) {
+  by_type_.clear();
+  watching_ = 0;
+  auto states = tx.subscription_states();
+  if (!states) return states.take_issue();
+  for (const auto& s : *states) {
+    if (!delivers(s)) continue;
+    auto head = tx.head("Subscription", s.id);
+    if (!head) return head.take_issue();
+    if (!*head || (*head)->deleted) continue;
+    auto root = fhir::json::parse((*head)->json);
+    if (!root) return root.take_issue();
+    const std::string criteria(root->string_at("criteria"));
+    const auto q = criteria.find('?');
+    Watch w;
+    w.subscription_id = s.id;
+    const std::string type = criteria.substr(0, q);
+    w.query_text = q == std::string::npos ? std::string() : criteria.substr(q + 1);
+    auto parsed = parse_criteria_text(ctx, type, w.query_text);
+    // Checked when it was written; criteria that no longer parse (the
+    // search parameters changed) match nothing rather than everything.
+    if (!parsed) {
+      std::fprintf(stderr, "forwarding: Subscription %s: its criteria no longer parse; it matches nothing\n",
+                   s.id.c_str());
+      continue;
+    }
+    w.query = std::move(*parsed);
+    by_type_[type].push_back(std::move(w));
+    ++watching_;
+  }
+  loaded_ = true;
+  return fhir::ok_status();
+}
+
+fhir::Result<bool> SubscriptionMatcher::matches(const WriteContext& ctx, fhir::store::WriteTxn& tx, const Watch& w,
+                                                const fhir::store::NewVersion& v, const fhir::json::Value& resource) {
+  auto in_memory = fhir::search::matches(*ctx.search, w.query, resource, tx.now_ms());
+  if (in_memory) return *in_memory;
+  // A chain or _has: the same search in the store, narrowed to this
+  // resource (its index rows are already this version's).
+  auto narrowed = parse_criteria_text(ctx, v.type, (w.query_text.empty() ? "" : w.query_text + "&") + "_id=" + v.id);
+  if (!narrowed) return narrowed.take_issue();
+  fhir::store::SearchSpec spec;
+  spec.types = {v.type};
+  spec.query = &*narrowed;
+  spec.params = ctx.search;
+  spec.now_ms = tx.now_ms();
+  spec.limit = 1;
+  auto hits = tx.search(spec);
+  if (!hits) return hits.take_issue();
+  return !hits->empty();
+}
+
+fhir::Status SubscriptionMatcher::queue_matches(const WriteContext& ctx, fhir::store::WriteTxn& tx,
+                                                const fhir::store::NewVersion& v, std::int64_t seq,
+                                                const fhir::json::Value& resource) {
+  if (v.deleted || v.type == "Subscription") return fhir::ok_status();
+  if (!loaded_)
+    if (auto st = load(ctx, tx); !st) return st;
+  auto it = by_type_.find(v.type);
+  if (it == by_type_.end()) return fhir::ok_status();
+  for (const Watch& w : it->second) {
+    auto m = matches(ctx, tx, w, v, resource);
+    if (!m) return m.take_issue();
+    if (!*m) continue;
+    fhir::store::OutboxItem item;
+    item.subscription_id = w.subscription_id;
+    item.seq = seq;
+    item.type = v.type;
+    item.id = v.id;
+    item.version = v.version;
+    item.queued_ms = tx.now_ms();
+    if (auto st = tx.enqueue(item); !st) return st;
+  }
+  return fhir::ok_status();
+}
+
+}  // namespace gateway
