@@ -117,6 +117,18 @@ TEST_F(ForwardingRowsTest, QueuesInSeqOrderOncePerVersionAndDequeuesUpToASeq) {
   EXPECT_EQ(removed, 2);
   EXPECT_EQ(*store_->outbox_count("s1"), 1);
   EXPECT_EQ(*store_->outbox_count("s2"), 1);  // another subscription's queue is its own
+  // The list of states says which have anything queued.
+  ASSERT_TRUE(write_sync(*store_, [](WriteTxn& tx) -> Status {
+                if (auto s = tx.put_subscription_state(state("s3")); !s) return s;
+                auto n = tx.dequeue("s2", 100);
+                return n ? ok_status() : n.take_issue();
+              }).ok());
+  auto states = store_->subscription_states();
+  ASSERT_TRUE(states.ok());
+  ASSERT_EQ(states->size(), 3u);
+  EXPECT_TRUE((*states)[0].queued);   // s1
+  EXPECT_FALSE((*states)[1].queued);  // s2, emptied
+  EXPECT_FALSE((*states)[2].queued);  // s3, never queued
 }
 
 TEST_F(ForwardingRowsTest, AFailedUnitQueuesNothingAndRemovingASubscriptionDropsItsQueue) {
