@@ -2,6 +2,7 @@
 
 #include "fhir/core/errors.hpp"
 #include "fhir/store/sqlite_connection.hpp"
+#include "fhir/store/store.hpp"
 
 namespace fhir::store {
 namespace {
@@ -25,6 +26,19 @@ SubscriptionState read_state(const Stmt& s) {
   st.last_error_ms = s.int64(10);
   st.updated_ms = s.int64(11);
   return st;
+}
+
+// store.hpp kSubscriptionGenerationMeta, spelled for SQL text.
+#define CAREBRIDGE_SUBSCRIPTION_GENERATION "subscription_generation"
+static_assert(kSubscriptionGenerationMeta == CAREBRIDGE_SUBSCRIPTION_GENERATION);
+
+// Random, not a counter: a change rolled back and another one made after
+// it never share a value.
+Status move_generation(Connection& conn) {
+  auto stmt = conn.prepare("INSERT INTO store_meta (key, value) VALUES ('" CAREBRIDGE_SUBSCRIPTION_GENERATION
+                           "', lower(hex(randomblob(8)))) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  if (!stmt) return stmt.take_issue();
+  return stmt->run();
 }
 
 bool known_status(std::string_view s) {
@@ -70,7 +84,8 @@ Status upsert_subscription_state(Connection& conn, const SubscriptionState& s) {
   stmt->bind(1, s.id).bind(2, s.client_id).bind(3, s.purpose).bind(4, s.status).bind(5, s.criteria_type);
   stmt->bind(6, s.events).bind(7, s.failures).bind(8, s.next_attempt_ms).bind(9, s.last_success_ms);
   stmt->bind(10, s.last_error).bind(11, s.last_error_ms).bind(12, s.updated_ms);
-  return stmt->run();
+  if (auto st = stmt->run(); !st) return st;
+  return move_generation(conn);
 }
 
 Status delete_subscription_state(Connection& conn, std::string_view id) {
@@ -81,7 +96,8 @@ Status delete_subscription_state(Connection& conn, std::string_view id) {
   auto stmt = conn.prepare("DELETE FROM subscription_state WHERE id = ?1");
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, id);
-  return stmt->run();
+  if (auto st = stmt->run(); !st) return st;
+  return move_generation(conn);
 }
 
 Status insert_outbox(Connection& conn, const OutboxItem& item) {

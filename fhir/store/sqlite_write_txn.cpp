@@ -236,6 +236,8 @@ Status SqliteWriteTxn::set_meta(std::string_view key, std::string_view value) {
   return stmt->run();
 }
 
+Result<std::optional<std::string>> SqliteWriteTxn::meta(std::string_view key) { return query_meta(conn_, key); }
+
 Status SqliteWriteTxn::add_client(const ClientRecord& c) { return insert_client(conn_, c); }
 
 Status SqliteWriteTxn::revoke_client(std::string_view id, std::int64_t now_ms) {

@@ -39,6 +39,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Status clear_index() override;
   Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) override;
   Status set_meta(std::string_view key, std::string_view value) override;
+  Result<std::optional<std::string>> meta(std::string_view key) override;
   Status add_client(const ClientRecord& c) override;
   Status revoke_client(std::string_view id, std::int64_t now_ms) override;
   Status put_client(const ClientRecord& c) override;

@@ -175,6 +175,12 @@ struct PatientLink {
 // process, in the same transaction), so followers reload the links.
 inline constexpr std::string_view kPatientLinkGenerationMeta = "patient_link_generation";
 
+// store_meta key given a new random value with every change to a
+// subscription's delivery state, in the same transaction: a writer that
+// keeps the subscriptions' criteria in memory reloads them when it moves
+// (another process's change, or a change rolled back, included).
+inline constexpr std::string_view kSubscriptionGenerationMeta = "subscription_generation";
+
 // A decision a person made (carebridge patients link|unlink): "manual" or
 // "manual:NAME". Only another manual decision changes it.
 inline bool is_manual(std::string_view decided_by) {
@@ -227,6 +233,8 @@ class WriteTxn {
   virtual Status clear_index() = 0;
   virtual Status add_index(std::string_view type, std::string_view id, const search::IndexValues& rows) = 0;
   virtual Status set_meta(std::string_view key, std::string_view value) = 0;
+  // A store_meta value as the transaction sees it, or nullopt.
+  virtual Result<std::optional<std::string>> meta(std::string_view key) = 0;
   // Registers a client. Errors: kConflict when the id exists (revoked too).
   virtual Status add_client(const ClientRecord& c) = 0;
   // Marks a client revoked at now_ms. Errors: kNotFound.
@@ -266,7 +274,7 @@ class WriteTxn {
   virtual Result<std::vector<PatientLink>> patient_links(const PatientLinkQuery& q) = 0;
   // Forwarding (forwarding_rows.hpp), as the transaction sees it: a
   // subscription's delivery state, every one's, insert or replace, and
-  // delete (with its queue); queueing a matched version (once per
+  // delete (with its queue; both move kSubscriptionGenerationMeta); queueing a matched version (once per
   // subscription) and removing a subscription's items up to a seq.
   virtual Result<std::optional<SubscriptionState>> subscription_state(std::string_view id) = 0;
   virtual Result<std::vector<SubscriptionState>> subscription_states() = 0;

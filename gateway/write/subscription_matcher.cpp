@@ -80,8 +80,15 @@ fhir::Status SubscriptionMatcher::queue_matches(const WriteContext& ctx, fhir::s
                                                 const fhir::store::NewVersion& v, std::int64_t seq,
                                                 const fhir::json::Value& resource) {
   if (v.deleted || v.type == "Subscription") return fhir::ok_status();
-  if (!loaded_)
+  // What the subscriptions are, as this transaction sees them: a change
+  // made by another process, or rolled back, moves the generation too.
+  auto generation = tx.meta(fhir::store::kSubscriptionGenerationMeta);
+  if (!generation) return generation.take_issue();
+  const std::string current = generation->value_or("");
+  if (!loaded_ || current != generation_) {
     if (auto st = load(ctx, tx); !st) return st;
+    generation_ = current;
+  }
   auto it = by_type_.find(v.type);
   if (it == by_type_.end()) return fhir::ok_status();
   for (const Watch& w : it->second) {

@@ -15,8 +15,9 @@
 // deleted one is none.
 //
 // The writer thread alone uses a matcher. It keeps the subscriptions'
-// parsed criteria, loaded from the store on first use after invalidate(),
-// which every change of a subscription's state calls (subscription_step).
+// parsed criteria, loaded from the store again whenever the store's
+// subscription generation (store.hpp) is not the one it loaded at: a
+// change by this process or another, or one rolled back.
 #pragma once
 
 #include <cstddef>
@@ -36,7 +37,8 @@ struct WriteContext;
 
 class SubscriptionMatcher {
  public:
-  // A subscription changed: reload before the next match.
+  // Reload before the next match (the generation says so too; this spares
+  // comparing it within the unit that made the change).
   void invalidate() { loaded_ = false; }
   // Queues v (just appended with commit seq `seq`; resource is it as
   // stored) for every subscription it matches.
@@ -58,6 +60,7 @@ class SubscriptionMatcher {
   std::unordered_map<std::string, std::vector<Watch>> by_type_;
   std::size_t watching_ = 0;
   bool loaded_ = false;
+  std::string generation_;  // kSubscriptionGenerationMeta as loaded
 };
 
 }  // namespace gateway
