@@ -17,6 +17,7 @@ struct SubscriptionState {
   std::string id;         // the Subscription's id
   std::string client_id;  // the client that created it: the only recipient
   std::string purpose;    // purpose of use its deliveries are decided under
+  std::string user_id;    // the acting user they are decided for ("" none), as the token named it
   std::string status;     // requested | active | error | off, as its head version says
   std::string criteria_type;  // the resource type its criteria search
   std::int64_t events = 0;    // events-since-subscription-start: events delivered

@@ -272,6 +272,12 @@ CREATE TABLE forward_outbox (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Step 11: the acting user of the token that last wrote a Subscription, so
+// its deliveries are decided for that user too (a consent may name one).
+constexpr std::string_view kSubscriptionUser = R"sql(
+ALTER TABLE subscription_state ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
@@ -283,6 +289,7 @@ constexpr std::array kSteps{
     Migration{8, kCareFacts},
     Migration{9, kClientEndpoints},
     Migration{10, kForwarding},
+    Migration{11, kSubscriptionUser},
 };
 
 struct SchemaStamp {

@@ -214,6 +214,7 @@ fhir::Result<std::unique_ptr<Runtime>> Runtime::open(const Settings& settings,
   rt->app_.write.matching = rt->matching_.get();
   rt->subscriptions_ = std::make_unique<SubscriptionMatcher>();
   rt->app_.write.subscriptions = rt->subscriptions_.get();
+  rt->app_.write.max_subscriptions_per_client = settings.max_subscriptions_per_client;
 
   fhir::store::SqliteOptions opts;
   opts.path = settings.db_path;

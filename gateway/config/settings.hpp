@@ -60,6 +60,7 @@ struct Settings {
   // all; the CA bundle partners' TLS certificates are checked against
   // (empty: the system's; verification is always on).
   int forward_poll_ms = 10;
+  int max_subscriptions_per_client = 100;  // each costs a match per write of its type
   int forward_max_events = 20;
   int forward_retry_base_ms = 1000;
   int forward_retry_max_ms = 300000;

@@ -86,6 +86,8 @@ const std::vector<SettingDef>& defs() {
        number(&Settings::care_flags)},
       {"forward_poll_ms", "CAREBRIDGE_FORWARD_POLL_MS", "how soon queued notifications are noticed",
        number(&Settings::forward_poll_ms)},
+      {"max_subscriptions_per_client", "CAREBRIDGE_MAX_SUBSCRIPTIONS_PER_CLIENT",
+       "Subscriptions one client may keep (0: no limit)", number(&Settings::max_subscriptions_per_client)},
       {"forward_max_events", "CAREBRIDGE_FORWARD_MAX_EVENTS", "events one notification carries at most",
        number(&Settings::forward_max_events)},
       {"forward_retry_base_ms", "CAREBRIDGE_FORWARD_RETRY_BASE_MS", "first retry delay (doubling after)",

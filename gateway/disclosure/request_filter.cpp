@@ -11,14 +11,20 @@ namespace gateway {
 namespace {
 
 consent::Requester requester_of(const auth::RequestContext& ctx) {
+  return requester_from(ctx.client_id, ctx.organization, ctx.role, ctx.purpose.code, ctx.user_id);
+}
+
+}  // namespace
+
+consent::Requester requester_from(const std::string& client_id, const std::string& organization,
+                                  const std::string& role, const std::string& purpose, const std::string& user) {
   consent::Requester r;
-  r.client_id = ctx.client_id;
-  r.organization = ctx.organization;
-  r.role = ctx.role;
-  r.purpose = ctx.purpose.code;
+  r.client_id = client_id;
+  r.organization = organization;
+  r.role = role;
+  r.purpose = purpose;
   // The acting user: a "Practitioner/ID" reference, or an identifier
   // "system|value" (an NPI), or a bare value.
-  const std::string& user = ctx.user_id;
   if (user.find('|') != std::string::npos) {
     const auto bar = user.find('|');
     r.user_identifiers.push_back({user.substr(0, bar), user.substr(bar + 1)});
@@ -29,8 +35,6 @@ consent::Requester requester_of(const auth::RequestContext& ctx) {
   }
   return r;
 }
-
-}  // namespace
 
 const consent::DisclosureFilter* disclosure_for(Exchange& x, const AppContext& app) {
   if (!x.context || app.consent_engine == nullptr || app.settings.consent_enforcement == 0) return nullptr;

@@ -17,6 +17,12 @@ namespace gateway {
 struct AppContext;
 struct Exchange;
 
+// The requester consent decides for: a client (its id, Organization and
+// role), a purpose of use, and the acting user as a token names it
+// ("Practitioner/ID", an identifier "system|value", or a bare value).
+consent::Requester requester_from(const std::string& client_id, const std::string& organization,
+                                  const std::string& role, const std::string& purpose, const std::string& user);
+
 // Null when enforcement is off (setting consent_enforcement) or the route
 // is open (no requester). Made once per request.
 const consent::DisclosureFilter* disclosure_for(Exchange& x, const AppContext& app);

@@ -25,16 +25,50 @@ NotificationStatus status_of(const AppContext& app, const fhir::store::Subscript
   return s;
 }
 
-consent::Requester subscriber(const auth::RegisteredClient& client, const std::string& purpose) {
-  consent::Requester r;
-  r.client_id = client.record.id;
-  r.organization = client.record.organization;
-  r.role = client.record.role;
-  r.purpose = purpose;
-  return r;
+consent::Requester subscriber(const auth::RegisteredClient& client, const fhir::store::SubscriptionState& state) {
+  return requester_from(client.record.id, client.record.organization, client.record.role, state.purpose,
+                        state.user_id);
+}
+
+std::unique_ptr<consent::DisclosureFilter> filter_for(const AppContext& app, const fhir::store::SubscriptionState& state,
+                                                     const auth::RegisteredClient& client) {
+  // Null only when enforcement is off (consent_enforcement 0, measuring).
+  if (app.consent_engine == nullptr || app.settings.consent_enforcement == 0) return nullptr;
+  return std::make_unique<consent::DisclosureFilter>(*app.consent_engine, subscriber(client, state),
+                                                     app.consents->snapshot(), app.type_visibility,
+                                                     app.clock->now_ms());
+}
+
+// The version an item names, if the subscriber may receive it now:
+// scopes as they stand, not deleted, and the consent decision.
+fhir::Result<std::optional<fhir::store::VersionRecord>> deliverable(const AppContext& app,
+                                                                  const auth::RegisteredClient& client,
+                                                                  const consent::DisclosureFilter* filter,
+                                                                  const fhir::store::OutboxItem& item) {
+  using Found = std::optional<fhir::store::VersionRecord>;
+  if (!client.allowed.allows(item.type, auth::kRead)) return Found();
+  auto found = app.store->read_version(item.type, item.id, item.version);
+  if (!found) return found.take_issue();
+  if (!*found || (*found)->deleted) return Found();
+  if (filter != nullptr && !filter->may_receive(**found)) return Found();  // withheld, and nothing says so
+  return found;
 }
 
 }  // namespace
+
+fhir::Result<std::int64_t> count_deliverable(const AppContext& app, const fhir::store::SubscriptionState& state,
+                                             const auth::RegisteredClient& client, int limit) {
+  auto items = app.store->outbox(state.id, limit);
+  if (!items) return items.take_issue();
+  const auto filter = filter_for(app, state, client);
+  std::int64_t n = 0;
+  for (const auto& item : *items) {
+    auto rec = deliverable(app, client, filter.get(), item);
+    if (!rec) return rec.take_issue();
+    if (*rec) ++n;
+  }
+  return n;
+}
 
 std::string prepare_handshake(const AppContext& app, const fhir::store::SubscriptionState& state) {
   return handshake_bundle(status_of(app, state, NotificationType::handshake, state.events));
@@ -45,11 +79,7 @@ fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::
                                              const std::vector<fhir::store::OutboxItem>& items) {
   DeliveryBatch batch;
   const std::int64_t now = app.clock->now_ms();
-  // Null only when enforcement is off (consent_enforcement 0, measuring).
-  std::unique_ptr<consent::DisclosureFilter> filter;
-  if (app.consent_engine != nullptr && app.settings.consent_enforcement != 0)
-    filter = std::make_unique<consent::DisclosureFilter>(*app.consent_engine, subscriber(client, state.purpose),
-                                                         app.consents->snapshot(), app.type_visibility, now);
+  const auto filter = filter_for(app, state, client);
   consent::AuditDescription& d = batch.audit;
   d.interaction = "operation";
   d.recorded_ms = now;
@@ -57,6 +87,7 @@ fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::
   d.organization = client.record.organization;
   d.role = client.record.role;
   d.purpose = state.purpose;
+  d.user_id = state.user_id;
   d.query = "Subscription/" + state.id + " event-notification";
   d.gateway = app.base_url;
   std::vector<NotificationEvent> events;
@@ -64,14 +95,10 @@ fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::
   std::string scratch;
   for (const auto& item : items) {
     batch.up_to_seq = item.seq;
-    // The subscriber's scopes as they are now: a type it may no longer
-    // read is not sent.
-    if (!client.allowed.allows(item.type, auth::kRead)) continue;
-    auto found = app.store->read_version(item.type, item.id, item.version);
+    auto found = deliverable(app, client, filter.get(), item);
     if (!found) return found.take_issue();
-    if (!*found || (*found)->deleted) continue;
+    if (!*found) continue;
     fhir::store::VersionRecord& rec = **found;
-    if (filter && !filter->may_receive(rec)) continue;  // withheld, and nothing says so
     NotificationEvent e;
     e.event_number = std::to_string(state.events + static_cast<std::int64_t>(events.size()) + 1);
     e.timestamp = timestamp;

@@ -39,6 +39,12 @@ fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::
                                              const auth::RegisteredClient& client, const SubscriptionSpec& spec,
                                              const std::vector<fhir::store::OutboxItem>& items);
 
+// How many of the subscription's queued items (the oldest `limit`) its
+// subscriber may receive now, decided as a delivery would be: what $status
+// calls queued, so it never counts what consent withholds.
+fhir::Result<std::int64_t> count_deliverable(const AppContext& app, const fhir::store::SubscriptionState& state,
+                                             const auth::RegisteredClient& client, int limit);
+
 // The handshake a requested subscription is sent first.
 std::string prepare_handshake(const AppContext& app, const fhir::store::SubscriptionState& state);
 

@@ -157,8 +157,6 @@ struct DeliveryWorker::Impl {
   }
 
   void begin(const SubscriptionState& s) {
-    auto client = app.clients->find(s.client_id);
-    if (!client || client->revoked()) return;  // nothing goes to a client no longer registered
     auto head = app.store->read_head("Subscription", s.id);
     if (!head || !*head || (*head)->deleted) return;
     auto attempt = std::make_shared<Attempt>();
@@ -166,6 +164,15 @@ struct DeliveryWorker::Impl {
     attempt->subscription_version = (*head)->version;
     attempt->handshake = s.status == "requested";
     in_flight.insert(s.id);
+    // Nothing goes to a client no longer registered: a failure like any
+    // other, so its subscriptions end in error and stop queueing.
+    auto client = app.clients->find(s.client_id);
+    if (!client || client->revoked()) {
+      HttpPoster::Outcome refused;
+      refused.failure = HttpPoster::Failure::rejected;
+      refused.error = "the client is no longer registered";
+      return record(attempt, refused);
+    }
     auto root = fhir::json::parse((*head)->json);
     if (!root) return fail_locally(attempt, "cannot read the Subscription");
     auto types = app.types;
@@ -251,7 +258,10 @@ struct DeliveryWorker::Impl {
           if (!removed) return removed.take_issue();
           s.events += attempt->events;
         }
-        if (attempt->handshake || attempt->events > 0) s.last_success_ms = now;
+        // Nothing was sent (all withheld): the endpoint proved nothing, so
+        // its failures and backoff stand.
+        if (!attempt->handshake && attempt->events == 0) return fhir::ok_status();
+        s.last_success_ms = now;
         s.failures = 0;
         s.next_attempt_ms = 0;
         if (attempt->handshake && s.status == "requested") status_change = "active";

@@ -95,6 +95,14 @@ Result<std::pair<std::string, fhir::search::SearchQuery>> read_criteria(
     i.expression = kExpr;
     return i;
   }
+  // A chain or _has names other resources than the one a notification is
+  // about: matching on them would tell the subscriber those exist, which
+  // its consent may withhold (the focus alone is decided at delivery); and
+  // each would cost a store search per write on the writer's thread.
+  for (const auto& criterion : parsed->criteria)
+    if (!criterion.chain.empty() || !criterion.has.empty())
+      return fhir::make_issue(fhir::err::kInvalidParameter,
+                              "criteria may not use chained or _has parameters (" + criterion.name + ")", kExpr);
   return std::pair<std::string, fhir::search::SearchQuery>{std::string(type), std::move(*parsed)};
 }
 

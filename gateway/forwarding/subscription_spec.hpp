@@ -11,7 +11,10 @@
 //   that silently widens sends more than was asked. Result controls
 //   (_sort, _count, _include, _revinclude, _summary, _elements, ...) ask for
 //   nothing a notification can carry, and _include/_revinclude would widen
-//   it: refused. A full URL (or a leading '/') is refused.
+//   it: refused. A full URL (or a leading '/') is refused. So are chains
+//   and _has: they decide on other resources than the focus, which the
+//   subscriber's consent may withhold while a notification would still
+//   tell of them.
 // - channel.type: only "rest-hook". channel.endpoint: required, and allowed
 //   by endpoint_allowed(endpoint_prefixes, url); the error never repeats it.
 // - channel.payload: absent -> PayloadContent::empty (R4: "If the payload

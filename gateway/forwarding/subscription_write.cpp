@@ -60,6 +60,7 @@ fhir::Status prepare_subscription_write(WritePlan& plan, const auth::RequestCont
   r.root().erase("error");
   plan.subscriber = client;
   plan.subscriber_purpose = requester.purpose.code;
+  plan.subscriber_user = requester.user_id;
   return fhir::ok_status();
 }
 

@@ -3,7 +3,8 @@
 // anyone else is told there is no such Subscription). A searchset Bundle
 // of one Parameters in the Backport's subscription-status shape (type
 // query-status, status, events-since-subscription-start, error), plus what
-// the issue asks the gateway to show beside it: `queued` (events waiting),
+// the issue asks the gateway to show beside it: `queued` (events waiting
+// that its subscriber may receive, counted among the oldest 10,000),
 // `last-success` and `last-error-time` (instants) and `last-error` (text:
 // what failed, never a body or a header value).
 #include <string>
@@ -15,7 +16,10 @@
 #include "gateway/app/app_context.hpp"
 #include "gateway/audit/audit_trail.hpp"
 #include "gateway/chain/exchange.hpp"
-#include "gateway/disclosure/request_filter.hpp"
+#include "consent/enforcement/subscription_owner.hpp"
+#include "gateway/auth/client_registry.hpp"
+#include "gateway/auth/request_context.hpp"
+#include "gateway/forwarding/delivery_batch.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/storage/storage_pool.hpp"
 
@@ -23,6 +27,8 @@ namespace gateway {
 namespace {
 
 using fhir::json::Value;
+
+constexpr int kQueuedCounted = 10000;
 
 Value str(std::string s) { return Value::make_string(std::move(s)); }
 
@@ -95,8 +101,13 @@ net::awaitable<void> handle_subscription_status(Exchange& x, const AppContext& a
     x.fail(fhir::make_issue(fhir::err::kUnknownRoute, "$status is an operation on a Subscription"));
     co_return;
   }
-  const consent::DisclosureFilter* filter = disclosure_for(x, app);
   const std::string id = x.route.id;
+  // Its client's and the administrators' only, whatever consent
+  // enforcement is set to: ownership is not a consent rule.
+  if (!consent::owns_subscription(x.context->client_id, id) && x.context->role != "admin") {
+    x.fail(fhir::make_issue(fhir::err::kNotFound, "No such Subscription"));
+    co_return;
+  }
   struct Found {
     std::optional<fhir::store::VersionRecord> head;
     std::optional<StatusView> view;
@@ -109,18 +120,23 @@ net::awaitable<void> handle_subscription_status(Exchange& x, const AppContext& a
     auto state = app.store->read_subscription_state(id);
     if (!state) return state.take_issue();
     if (!*state) return f;
-    auto queued = app.store->outbox_count(id);
-    if (!queued) return queued.take_issue();
-    f.view = StatusView{std::move(**state), *queued};
+    // Queued as its subscriber would be sent it now: what consent withholds
+    // is never counted (counted among the oldest kQueuedCounted).
+    auto client = app.clients->find((*state)->client_id);
+    std::int64_t queued = 0;
+    if (client) {
+      auto n = forwarding::count_deliverable(app, **state, *client, kQueuedCounted);
+      if (!n) return n.take_issue();
+      queued = *n;
+    }
+    f.view = StatusView{std::move(**state), queued};
     return f;
   });
   if (!found) {
     x.fail(found.issue());
     co_return;
   }
-  // Another client's Subscription is as absent as a missing one.
-  if (!found->head || found->head->deleted || !found->view ||
-      (filter != nullptr && !filter->may_receive(*found->head))) {
+  if (!found->head || found->head->deleted || !found->view) {
     x.fail(fhir::make_issue(fhir::err::kNotFound, "No such Subscription"));
     co_return;
   }

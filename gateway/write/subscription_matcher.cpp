@@ -33,15 +33,19 @@ fhir::Status SubscriptionMatcher::load(const WriteContext& ctx, fhir::store::Wri
     auto head = tx.head("Subscription", s.id);
     if (!head) return head.take_issue();
     if (!*head || (*head)->deleted) continue;
+    // One unreadable Subscription must not stop every write: it matches
+    // nothing, and says so.
     auto root = fhir::json::parse((*head)->json);
-    if (!root) return root.take_issue();
+    if (!root) {
+      std::fprintf(stderr, "forwarding: Subscription %s cannot be read; it matches nothing\n", s.id.c_str());
+      continue;
+    }
     const std::string criteria(root->string_at("criteria"));
     const auto q = criteria.find('?');
     Watch w;
     w.subscription_id = s.id;
     const std::string type = criteria.substr(0, q);
-    w.query_text = q == std::string::npos ? std::string() : criteria.substr(q + 1);
-    auto parsed = parse_criteria_text(ctx, type, w.query_text);
+    auto parsed = parse_criteria_text(ctx, type, q == std::string::npos ? std::string() : criteria.substr(q + 1));
     // Checked when it was written; criteria that no longer parse (the
     // search parameters changed) match nothing rather than everything.
     if (!parsed) {
@@ -57,23 +61,17 @@ fhir::Status SubscriptionMatcher::load(const WriteContext& ctx, fhir::store::Wri
   return fhir::ok_status();
 }
 
-fhir::Result<bool> SubscriptionMatcher::matches(const WriteContext& ctx, fhir::store::WriteTxn& tx, const Watch& w,
-                                                const fhir::store::NewVersion& v, const fhir::json::Value& resource) {
-  auto in_memory = fhir::search::matches(*ctx.search, w.query, resource, tx.now_ms());
-  if (in_memory) return *in_memory;
-  // A chain or _has: the same search in the store, narrowed to this
-  // resource (its index rows are already this version's).
-  auto narrowed = parse_criteria_text(ctx, v.type, (w.query_text.empty() ? "" : w.query_text + "&") + "_id=" + v.id);
-  if (!narrowed) return narrowed.take_issue();
-  fhir::store::SearchSpec spec;
-  spec.types = {v.type};
-  spec.query = &*narrowed;
-  spec.params = ctx.search;
-  spec.now_ms = tx.now_ms();
-  spec.limit = 1;
-  auto hits = tx.search(spec);
-  if (!hits) return hits.take_issue();
-  return !hits->empty();
+bool SubscriptionMatcher::matches(const WriteContext& ctx, fhir::store::WriteTxn& tx, Watch& w,
+                                  const fhir::json::Value& resource) {
+  auto m = fhir::search::matches(*ctx.search, w.query, resource, tx.now_ms());
+  if (m) return *m;
+  // Criteria are checked when written (no chain, no _has); one the
+  // in-memory matcher still cannot decide matches nothing, said once.
+  if (!w.undecidable_logged)
+    std::fprintf(stderr, "forwarding: Subscription %s: its criteria cannot be decided (%s); it matches nothing\n",
+                 w.subscription_id.c_str(), m.issue().diagnostics.c_str());
+  w.undecidable_logged = true;
+  return false;
 }
 
 fhir::Status SubscriptionMatcher::queue_matches(const WriteContext& ctx, fhir::store::WriteTxn& tx,
@@ -91,10 +89,8 @@ fhir::Status SubscriptionMatcher::queue_matches(const WriteContext& ctx, fhir::s
   }
   auto it = by_type_.find(v.type);
   if (it == by_type_.end()) return fhir::ok_status();
-  for (const Watch& w : it->second) {
-    auto m = matches(ctx, tx, w, v, resource);
-    if (!m) return m.take_issue();
-    if (!*m) continue;
+  for (Watch& w : it->second) {
+    if (!matches(ctx, tx, w, resource)) continue;
     fhir::store::OutboxItem item;
     item.subscription_id = w.subscription_id;
     item.seq = seq;

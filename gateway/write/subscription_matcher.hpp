@@ -7,9 +7,9 @@
 //
 // Matching uses the search engine of queries: the criteria are parsed by
 // the same strict parser, and decided in memory over the values the index
-// stores (fhir/search/match.hpp); a criterion one resource cannot answer (a
-// chain, _has) runs as the same SQL search inside the transaction,
-// narrowed to the version's _id.
+// stores (fhir/search/match.hpp, the rules the SQL planner follows).
+// Criteria never chain or use _has (subscription_spec.hpp refuses them),
+// so one resource always answers them.
 //
 // Deletes are not matched: R4 criteria select resources as they are, and a
 // deleted one is none.
@@ -50,12 +50,11 @@ class SubscriptionMatcher {
  private:
   struct Watch {
     std::string subscription_id;
-    std::string query_text;  // the criteria after '?', for the store's search
     fhir::search::SearchQuery query;
+    bool undecidable_logged = false;
   };
   fhir::Status load(const WriteContext& ctx, fhir::store::WriteTxn& tx);
-  fhir::Result<bool> matches(const WriteContext& ctx, fhir::store::WriteTxn& tx, const Watch& w,
-                             const fhir::store::NewVersion& v, const fhir::json::Value& resource);
+  bool matches(const WriteContext& ctx, fhir::store::WriteTxn& tx, Watch& w, const fhir::json::Value& resource);
 
   std::unordered_map<std::string, std::vector<Watch>> by_type_;
   std::size_t watching_ = 0;

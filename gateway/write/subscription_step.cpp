@@ -1,5 +1,7 @@
 #include "gateway/write/subscription_step.hpp"
 
+#include <limits>
+
 #include "fhir/core/errors.hpp"
 #include "fhir/json/parse.hpp"
 #include "gateway/write/derived_append.hpp"
@@ -32,15 +34,33 @@ fhir::Status keep_subscription_state(const WriteContext& ctx, fhir::store::Write
   if (*existing) s = **existing;
   s.id = v.id;
   s.client_id = plan.subscriber;
-  // The purpose of the token that last wrote it: a partner that re-requests
-  // under another purpose is decided under that one from then on.
+  // The purpose and acting user of the token that last wrote it: a partner
+  // that re-requests under another purpose is decided under that one from
+  // then on.
   s.purpose = plan.subscriber_purpose;
+  s.user_id = plan.subscriber_user;
   s.status = std::string(resource->root().string_at("status"));
   s.criteria_type = criteria_type(resource->root());
   if (s.status == "requested") {
     // Asked again (or first): a fresh handshake, without the old backoff.
     s.failures = 0;
     s.next_attempt_ms = 0;
+  }
+  if (*existing) {
+    // What was queued matched the definition this version replaces (other
+    // criteria, another payload level or endpoint): none of it is sent.
+    auto dropped = tx.dequeue(s.id, std::numeric_limits<std::int64_t>::max());
+    if (!dropped) return dropped.take_issue();
+  } else if (ctx.max_subscriptions_per_client > 0) {
+    auto all = tx.subscription_states();
+    if (!all) return all.take_issue();
+    std::int64_t own = 0;
+    for (const auto& other : *all) own += other.client_id == s.client_id ? 1 : 0;
+    if (own >= ctx.max_subscriptions_per_client)
+      return fhir::make_issue(fhir::err::kForbidden,
+                              "This client has " + std::to_string(own) +
+                                  " Subscriptions, the most it may have (max_subscriptions_per_client): delete one "
+                                  "first");
   }
   s.updated_ms = tx.now_ms();
   return tx.put_subscription_state(s);

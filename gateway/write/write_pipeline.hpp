@@ -74,6 +74,10 @@ struct WriteContext {
   // The forwarding step's matcher (subscription_matcher.hpp), used by the
   // writer thread alone; null: nothing is queued for subscribers.
   SubscriptionMatcher* subscriptions = nullptr;
+  // How many Subscriptions one client may keep (setting
+  // max_subscriptions_per_client): each costs a match per write of its
+  // type on the writer's thread. 0: no limit.
+  int max_subscriptions_per_client = 100;
 };
 
 enum class EntryMethod { get, post, put, patch, remove };
@@ -129,6 +133,7 @@ struct WritePlan {
   // (gateway/forwarding/subscription_write.hpp); empty for anything else.
   std::string subscriber;
   std::string subscriber_purpose;
+  std::string subscriber_user;  // the token's acting user, "" none
 };
 
 // What happened to one entry once its unit completed.

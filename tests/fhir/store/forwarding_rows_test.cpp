@@ -61,6 +61,7 @@ TEST_F(ForwardingRowsTest, KeepsAndReplacesASubscriptionsState) {
   changed.last_success_ms = 40;
   changed.last_error = "HTTP 503";
   changed.last_error_ms = 41;
+  changed.user_id = "Practitioner/p7";
   ASSERT_TRUE(write_sync(*store_, [&](WriteTxn& tx) { return tx.put_subscription_state(changed); }).ok());
   auto read = store_->read_subscription_state("s1");
   ASSERT_TRUE(read.ok() && read->has_value());
@@ -71,6 +72,7 @@ TEST_F(ForwardingRowsTest, KeepsAndReplacesASubscriptionsState) {
   EXPECT_EQ((*read)->last_error, "HTTP 503");
   EXPECT_EQ((*read)->client_id, "partner-a");
   EXPECT_EQ((*read)->purpose, "TREAT");
+  EXPECT_EQ((*read)->user_id, "Practitioner/p7");
   auto all = store_->subscription_states();
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 1u);

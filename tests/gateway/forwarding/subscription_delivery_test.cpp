@@ -61,6 +61,7 @@ class SubscriptionDeliveryTest : public GatewayTest {
     s.forward_retry_max_ms = 80;
     s.forward_error_after = 4;
     s.forward_timeout_ms = 2000;
+    s.max_subscriptions_per_client = 8;
   }
 
   void SetUp() override {
@@ -323,6 +324,45 @@ TEST_F(SubscriptionDeliveryTest, EachDeliveryIsAuditedAsADisclosure) {
 
   EXPECT_NE(r.body.find(focus), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("feed-a"), std::string::npos) << r.body;
+}
+
+TEST_F(SubscriptionDeliveryTest, AClientKeepsAtMostItsShareOfSubscriptions) {
+  for (int i = 0; i < 8; ++i) subscribe(*partner_, subscription("Observation?patient=p1", receiver_.url("/many")));
+  auto ninth = partner_->post("Subscription", subscription("Observation?patient=p1", receiver_.url("/many")));
+  EXPECT_EQ(ninth.status, 403) << ninth.body;
+  EXPECT_NE(ninth.body.find("max_subscriptions_per_client"), std::string::npos) << ninth.body;
+  // Another client's share is its own.
+  TestClient other = partner_client("feed-d", "Organization/clinic-d");
+  EXPECT_EQ(other.post("Subscription", subscription("Observation?patient=p1", receiver_.url("/many"))).status, 201);
+}
+
+TEST_F(SubscriptionDeliveryTest, ARevokedClientIsSentNothingAndItsSubscriptionEndsInError) {
+  receiver_.on("/revoked", ReceiverReply::answer(503));  // never active: every try is a handshake
+  const std::string id = subscribe(*partner_, subscription("Observation?patient=p1", receiver_.url("/revoked")));
+  ASSERT_TRUE(eventually_in_time([&] { return receiver_.count("/revoked") >= 1; }));
+  gateway_->revoke_client("feed-a");
+  post_observation("p1", "44261-6", 3);
+  ASSERT_TRUE(eventually_in_time([&] { return status_of(id, &client()) == "error"; }));
+  EXPECT_NE(std::string(client().get("Subscription/" + id).json().string_at("error")).find("no longer registered"),
+            std::string::npos);
+  // At most the one try under way as it was revoked; never an event.
+  const std::size_t tries = receiver_.count("/revoked");
+  EXPECT_LE(tries, 2u);
+  for (const auto& n : notifications(receiver_, "/revoked")) EXPECT_EQ(n.type, "handshake") << n.body;
+}
+
+TEST_F(SubscriptionDeliveryTest, NoConditionalOperationFindsASubscription) {
+  const std::string id = subscribe(*partner_, subscription("Observation?patient=p1", receiver_.url("/hidden")));
+  // A source's transaction cannot resolve a reference to it by its criteria.
+  const std::string bundle =
+      R"({"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"POST","url":"Basic"},"resource":)"
+      R"({"resourceType":"Basic","code":{"text":"x"},"subject":{"reference":"Subscription?status=requested"}}}]})";
+  auto r = source_->post("", bundle);
+  EXPECT_EQ(r.status / 100, 4) << r.body;
+  EXPECT_EQ(r.body.find(id), std::string::npos) << r.body;
+  auto conditional = source_->request("DELETE", "Subscription?status=requested", "");
+  EXPECT_EQ(conditional.status / 100, 4) << conditional.body;
+  EXPECT_EQ(partner_->get("Subscription/" + id).status, 200);  // still there
 }
 
 }  // namespace

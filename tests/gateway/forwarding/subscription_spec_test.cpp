@@ -145,7 +145,9 @@ TEST(SubscriptionSpecTest, RefusesBadCriteria) {
   // Strict: an unknown or unsupported parameter, or a result control.
   for (const char* criteria :
        {"Observation?nosuch=1", "Observation?code:in=http://vs.example", "Observation?_include=Observation:patient",
-        "Observation?_count=5", "Observation?_format=json"}) {
+        "Observation?_count=5", "Observation?_format=json",
+        // Chains and _has decide on resources the notification is not about.
+        "Observation?subject:Patient.name=peter", "Patient?_has:Condition:subject:code=F11.20"}) {
     s.set("criteria", Value::make_string(criteria));
     SCOPED_TRACE(criteria);
     expect_refused(s, "Subscription.criteria", "invalid");
