@@ -33,15 +33,6 @@ std::string notice_of(const Value& r) {
   return {};
 }
 
-bool has_label(const Value& r, std::string_view code) {
-  const Value* meta = r.find("meta");
-  const Value* sec = meta ? meta->find("security") : nullptr;
-  if (sec == nullptr) return false;
-  for (const auto& c : sec->items())
-    if (c.string_at("code") == code) return true;
-  return false;
-}
-
 // The search.mode "outcome" entries of a searchset.
 std::vector<Value> outcome_entries(const Value& bundle) {
   std::vector<Value> out;

@@ -79,6 +79,15 @@ void drop_links(Value& v) {
 }
 }  // namespace
 
+bool has_label(const fhir::json::Value& resource, std::string_view code) {
+  const fhir::json::Value* meta = resource.find("meta");
+  const fhir::json::Value* sec = meta ? meta->find("security") : nullptr;
+  if (sec == nullptr) return false;
+  for (const auto& c : sec->items())
+    if (c.string_at("code") == code) return true;
+  return false;
+}
+
 bool mentions(const HttpResult& r, std::string_view id) {
   auto v = fhir::json::parse(r.body);
   if (!v) return r.body.find(id) != std::string::npos;

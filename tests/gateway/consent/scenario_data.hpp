@@ -51,6 +51,8 @@ std::string total_of(const fhir::json::Value& bundle);
 // The URL of the link with this relation, or "".
 std::string link_of(const fhir::json::Value& bundle, std::string_view relation);
 bool mentions(const HttpResult& r, std::string_view id);
+// Whether a resource carries this security label code in meta.security.
+bool has_label(const fhir::json::Value& resource, std::string_view code);
 
 // A withheld answer must be the answer for an id that never existed: same
 // status, content type and issue (severity, code, diagnostics), and no

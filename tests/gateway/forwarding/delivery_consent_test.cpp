@@ -23,24 +23,6 @@ namespace {
 
 using fhir::json::Value;
 
-template <class F>
-bool eventually(F done) {
-  for (int i = 0; i < 2000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
-}
-
-bool has_label(const Value& r, std::string_view code) {
-  const Value* meta = r.find("meta");
-  const Value* sec = meta ? meta->find("security") : nullptr;
-  if (sec == nullptr) return false;
-  for (const auto& c : sec->items())
-    if (c.string_at("code") == code) return true;
-  return false;
-}
-
 class DeliveryConsentTest : public ConsentScenarioTest {
  protected:
   void configure(gateway::Settings& s) override { s.forward_poll_ms = 2; }

@@ -26,16 +26,8 @@ namespace {
 
 constexpr int kWrites = 30;
 
-// Polls `done` until it holds or twenty seconds pass (a failure then, not
-// a hang). The bound is generous: the real binary runs on the system clock.
-template <class F>
-bool eventually(F done) {
-  for (int i = 0; i < 4000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
-}
+// Bounds for eventually(): generous, the real binary runs on the system clock.
+constexpr std::chrono::seconds kBound{20};
 
 // `carebridge client add` then `carebridge token`, as an operator would;
 // returns the access token (the last line printed).
@@ -102,7 +94,7 @@ TEST(DeliveryDurabilityTest, QueuedDeliveriesSurviveKill9InCommitOrder) {
       acknowledged.push_back("Observation/" + std::string(r.json().string_at("id")) + "/_history/1");
     }
     // The worker is running and being refused; nothing can have gone out.
-    ASSERT_TRUE(eventually([&] { return receiver.count("/hook") >= 2; }));
+    ASSERT_TRUE(eventually([&] { return receiver.count("/hook") >= 2; }, kBound));
     EXPECT_EQ(std::string(clinic.get("Subscription/" + id).json().string_at("status")), "requested");
     const int status = server.signal_and_wait(SIGKILL);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
@@ -114,7 +106,8 @@ TEST(DeliveryDurabilityTest, QueuedDeliveriesSurviveKill9InCommitOrder) {
   receiver.on("/hook", ReceiverReply::answer(200));
   ServerProcess restarted(db, flags);
   ASSERT_TRUE(restarted.started());
-  ASSERT_TRUE(eventually([&] { return delivered_focus(receiver, "/hook").size() >= acknowledged.size(); }))
+  ASSERT_TRUE(
+      eventually([&] { return delivered_focus(receiver, "/hook").size() >= acknowledged.size(); }, kBound))
       << delivered_focus(receiver, "/hook").size() << " of " << acknowledged.size() << " delivered after restart";
 
   // A fence instead of a sleep: one more write, delivered after all the
@@ -124,7 +117,7 @@ TEST(DeliveryDurabilityTest, QueuedDeliveriesSurviveKill9InCommitOrder) {
   ASSERT_EQ(fence.status, 201) << fence.body;
   std::vector<std::string> expected = acknowledged;
   expected.push_back("Observation/" + std::string(fence.json().string_at("id")) + "/_history/1");
-  ASSERT_TRUE(eventually([&] { return delivered_focus(receiver, "/hook").size() >= expected.size(); }));
+  ASSERT_TRUE(eventually([&] { return delivered_focus(receiver, "/hook").size() >= expected.size(); }, kBound));
   EXPECT_EQ(delivered_focus(receiver, "/hook"), expected);
 
   // After the restart the handshake comes first; then events numbered from

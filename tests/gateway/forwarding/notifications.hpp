@@ -3,7 +3,9 @@
 // parameters, the events in order, and the resources carried.
 #pragma once
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fhir/json/parse.hpp"
@@ -11,6 +13,18 @@
 #include "tests/support/receiver_server.hpp"
 
 namespace carebridge::test {
+
+// Polls `done` until it holds or `bound` passes (a failure then, not a
+// hang): deliveries happen on the gateway's own threads.
+template <class F>
+bool eventually(F done, std::chrono::milliseconds bound = std::chrono::seconds(10)) {
+  const auto until = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
 
 struct Notification {
   std::string bundle_type;

@@ -28,16 +28,6 @@ using fhir::json::Value;
 
 constexpr const char* kPhq9 = "http://loinc.org|44261-6";
 
-// Polls `done` until it holds or ten seconds pass (a failure then, not a hang).
-template <class F>
-bool eventually(F done) {
-  for (int i = 0; i < 2000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
-}
-
 std::string observation(const std::string& patient, const std::string& loinc, int value) {
   return R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")" +
          loinc + R"("}]},"subject":{"reference":"Patient/)" + patient +
