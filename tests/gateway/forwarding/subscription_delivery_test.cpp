@@ -355,5 +355,20 @@ TEST_F(SubscriptionDeliveryTest, NoConditionalOperationFindsASubscription) {
   EXPECT_EQ(partner_->get("Subscription/" + id).status, 200);  // still there
 }
 
+TEST_F(SubscriptionDeliveryTest, TheCapabilityStatementNamesStatus) {
+  auto r = anonymous().get("metadata");
+  ASSERT_EQ(r.status, 200);
+  bool found = false;
+  const Value cs = r.json();  // kept: the loop walks inside it
+  for (const auto& res : cs.find("rest")->items()[0].find("resource")->items()) {
+    if (res.string_at("type") != "Subscription") continue;
+    for (const auto& op : res.find("operation")->items())
+      found = found || (op.string_at("name") == "status" &&
+                        op.string_at("definition") ==
+                            "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status");
+  }
+  EXPECT_TRUE(found) << r.body.substr(0, 400);
+}
+
 }  // namespace
 }  // namespace carebridge::test
