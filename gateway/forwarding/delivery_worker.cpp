@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -186,6 +187,9 @@ struct DeliveryWorker::Impl {
       refused.error = "the Subscription can no longer be delivered: " + spec.issue().diagnostics;
       return record(attempt, refused);
     }
+    // R4: at `end` the server turns the subscription off; what was queued
+    // for it is not sent.
+    if (spec->end_ms && *spec->end_ms <= app.clock->now_ms()) return end(attempt);
     HttpPoster::Request& r = attempt->request;
     r.url = spec->endpoint;
     r.content_type = "application/fhir+json";
@@ -232,6 +236,22 @@ struct DeliveryWorker::Impl {
       box->push(Event{Event::Kind::posted, attempt, std::move(o)});
     });
     if (!accepted) inbox->push(Event{Event::Kind::local_failure, attempt, {}});
+  }
+
+  void end(const std::shared_ptr<Attempt>& attempt) {
+    const WriteContext* ctx = &app.write;
+    fhir::store::WriteUnit unit = [ctx, attempt](fhir::store::WriteTxn& tx) -> fhir::Status {
+      auto changed = set_subscription_status(*ctx, tx, attempt->subscription_id, attempt->subscription_version, "off", "");
+      if (!changed) return changed.take_issue();
+      if (!*changed) return fhir::ok_status();  // its client changed it meanwhile: that decides
+      auto dropped = tx.dequeue(attempt->subscription_id, std::numeric_limits<std::int64_t>::max());
+      if (!dropped) return dropped.take_issue();
+      return fhir::ok_status();
+    };
+    std::shared_ptr<Inbox> box = inbox;
+    app.store->write(std::move(unit), [box, attempt](fhir::Status st) {
+      box->push(Event{st ? Event::Kind::settled : Event::Kind::local_failure, attempt, {}});
+    });
   }
 
   // The outcome, durably: the queue, the counters, the status.

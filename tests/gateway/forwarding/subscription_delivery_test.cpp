@@ -370,5 +370,21 @@ TEST_F(SubscriptionDeliveryTest, TheCapabilityStatementNamesStatus) {
   EXPECT_TRUE(found) << r.body.substr(0, 400);
 }
 
+TEST_F(SubscriptionDeliveryTest, AtItsEndItIsTurnedOffAndSendsNothingMore) {
+  // The test clock stands at 2025-01-01T00:00:00Z; this one ends a minute later.
+  Value body = *fhir::json::parse(subscription("Observation?patient=p1", receiver_.url("/ending")));
+  body.set("end", Value::make_string("2025-01-01T00:01:00Z"));
+  const std::string id = subscribe(*partner_, fhir::json::write(body));
+  ASSERT_TRUE(becomes(id, "active"));
+  post_observation("p1", "44261-6", 1);
+  ASSERT_TRUE(eventually([&] { return delivered_focus(receiver_, "/ending").size() == 1; }));
+  clock_.advance_ms(120'000);
+  post_observation("p1", "44261-6", 2);
+  ASSERT_TRUE(becomes(id, "off"));
+  post_observation("p1", "44261-6", 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(delivered_focus(receiver_, "/ending").size(), 1u);
+}
+
 }  // namespace
 }  // namespace carebridge::test
