@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -143,6 +144,44 @@ TEST(DeliveryDurabilityTest, QueuedDeliveriesSurviveKill9InCommitOrder) {
   // The operator sees the same record.
   TestClient operator_view(restarted.base_url(), admin);
   EXPECT_EQ(std::string(operator_view.get("Subscription/" + id).json().string_at("status")), "active");
+}
+
+// Matching is in the write pipeline, whichever process writes: `carebridge
+// import` on the store of a running gateway queues in its own commits, and
+// the running gateway's worker, following the commit sequence, delivers.
+TEST(DeliveryDurabilityTest, AnImportByAnotherProcessIsDelivered) {
+  TempDir dir;
+  const std::string db = (dir.path() / "store.db").string();
+  ReceiverServer receiver;
+  const std::string source = register_and_token(db, "ehr", {"--role", "source", "--organization", "Organization/ehr"});
+  const std::string partner = register_and_token(
+      db, "clinic",
+      {"--role", "partner", "--organization", "Organization/clinic", "--endpoint-prefix", receiver.url("/")});
+  ServerProcess server(db, {"--forward-poll-ms", "5"});
+  ASSERT_TRUE(server.started());
+  TestClient ehr(server.base_url(), source);
+  TestClient clinic(server.base_url(), partner);
+  ASSERT_EQ(ehr.put("Patient/p1", R"({"resourceType":"Patient","id":"p1"})").status / 100, 2);
+  auto sub = clinic.post("Subscription", subscription(receiver.url("/import")));
+  ASSERT_EQ(sub.status, 201) << sub.body;
+  const std::string id(sub.json().string_at("id"));
+  ASSERT_TRUE(eventually([&] { return clinic.get("Subscription/" + id).json().string_at("status") == "active"; },
+                         kBound));
+  const std::string file = (dir.path() / "scores.json").string();
+  {
+    std::ofstream out(file);
+    out << R"({"resourceType":"Bundle","type":"transaction","entry":[)"
+        << R"({"request":{"method":"PUT","url":"Observation/imported-1"},"resource":)"
+        << observation(11).insert(1, R"("id":"imported-1",)") << "},"
+        << R"({"request":{"method":"PUT","url":"Observation/imported-2"},"resource":)"
+        << observation(12).insert(1, R"("id":"imported-2",)") << "}]}";
+  }
+  std::string printed;
+  ASSERT_EQ(run_binary({"import", "--db", db, "--client", "ehr", file}, &printed), 0) << printed;
+  ASSERT_TRUE(eventually([&] { return delivered_focus(receiver, "/import").size() == 2; }, kBound))
+      << delivered_focus(receiver, "/import").size();
+  EXPECT_EQ(delivered_focus(receiver, "/import"),
+            (std::vector<std::string>{"Observation/imported-1/_history/1", "Observation/imported-2/_history/1"}));
 }
 
 }  // namespace
