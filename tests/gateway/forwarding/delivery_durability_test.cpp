@@ -60,6 +60,28 @@ std::string subscription(const std::string& endpoint) {
          R"(","payload":"application/fhir+json","_payload":{"extension":[{"url":"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content","valueCode":"full-resource"}]}}})";
 }
 
+// The two clients both tests use: a source EHR and a partner clinic
+// allowed to be sent to the receiver.
+struct Clients {
+  std::string source;
+  std::string partner;
+};
+
+Clients register_clients(const std::string& db, const ReceiverServer& receiver) {
+  return {register_and_token(db, "ehr", {"--role", "source", "--organization", "Organization/ehr"}),
+          register_and_token(db, "clinic", {"--role", "partner", "--organization", "Organization/clinic",
+                                            "--endpoint-prefix", receiver.url("/")})};
+}
+
+// Patient/p1 written by the EHR, then the clinic's Subscription to its
+// Observations at `endpoint`; returns the Subscription's id ("" on failure).
+std::string subscribe_to_p1(const TestClient& ehr, const TestClient& clinic, const std::string& endpoint) {
+  EXPECT_EQ(ehr.put("Patient/p1", R"({"resourceType":"Patient","id":"p1"})").status / 100, 2);
+  auto sub = clinic.post("Subscription", subscription(endpoint));
+  EXPECT_EQ(sub.status, 201) << sub.body;
+  return sub.status == 201 ? std::string(sub.json().string_at("id")) : std::string();
+}
+
 TEST(DeliveryDurabilityTest, QueuedDeliveriesSurviveKill9InCommitOrder) {
   TempDir dir;
   const std::string db = (dir.path() / "store.db").string();
@@ -67,10 +89,7 @@ TEST(DeliveryDurabilityTest, QueuedDeliveriesSurviveKill9InCommitOrder) {
   receiver.on("/hook", ReceiverReply::answer(503));
 
   const std::string admin = cli_admin_token(db);
-  const std::string source = register_and_token(db, "ehr", {"--role", "source", "--organization", "Organization/ehr"});
-  const std::string partner = register_and_token(
-      db, "clinic",
-      {"--role", "partner", "--organization", "Organization/clinic", "--endpoint-prefix", receiver.url("/")});
+  const auto [source, partner] = register_clients(db, receiver);
   // Quick retries on the system clock, and never in error: a subscription
   // in error would stop delivering, which is not what this test is about.
   const std::vector<std::string> flags = {"--forward-poll-ms",       "5",   "--forward-retry-base-ms",
@@ -85,10 +104,8 @@ TEST(DeliveryDurabilityTest, QueuedDeliveriesSurviveKill9InCommitOrder) {
     ASSERT_TRUE(server.started());
     TestClient ehr(server.base_url(), source);
     TestClient clinic(server.base_url(), partner);
-    ASSERT_EQ(ehr.put("Patient/p1", R"({"resourceType":"Patient","id":"p1"})").status / 100, 2);
-    auto sub = clinic.post("Subscription", subscription(receiver.url("/hook")));
-    ASSERT_EQ(sub.status, 201) << sub.body;
-    id = std::string(sub.json().string_at("id"));
+    id = subscribe_to_p1(ehr, clinic, receiver.url("/hook"));
+    ASSERT_FALSE(id.empty());
     for (int i = 0; i < kWrites; ++i) {
       auto r = ehr.post("Observation", observation(i));
       ASSERT_EQ(r.status, 201) << r.body;
@@ -153,18 +170,13 @@ TEST(DeliveryDurabilityTest, AnImportByAnotherProcessIsDelivered) {
   TempDir dir;
   const std::string db = (dir.path() / "store.db").string();
   ReceiverServer receiver;
-  const std::string source = register_and_token(db, "ehr", {"--role", "source", "--organization", "Organization/ehr"});
-  const std::string partner = register_and_token(
-      db, "clinic",
-      {"--role", "partner", "--organization", "Organization/clinic", "--endpoint-prefix", receiver.url("/")});
+  const auto [source, partner] = register_clients(db, receiver);
   ServerProcess server(db, {"--forward-poll-ms", "5"});
   ASSERT_TRUE(server.started());
   TestClient ehr(server.base_url(), source);
   TestClient clinic(server.base_url(), partner);
-  ASSERT_EQ(ehr.put("Patient/p1", R"({"resourceType":"Patient","id":"p1"})").status / 100, 2);
-  auto sub = clinic.post("Subscription", subscription(receiver.url("/import")));
-  ASSERT_EQ(sub.status, 201) << sub.body;
-  const std::string id(sub.json().string_at("id"));
+  const std::string id = subscribe_to_p1(ehr, clinic, receiver.url("/import"));
+  ASSERT_FALSE(id.empty());
   ASSERT_TRUE(eventually([&] { return clinic.get("Subscription/" + id).json().string_at("status") == "active"; },
                          kBound));
   const std::string file = (dir.path() / "scores.json").string();
