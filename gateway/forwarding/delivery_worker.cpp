@@ -12,12 +12,14 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "consent/audit/audit_log.hpp"
 #include "fhir/json/parse.hpp"
 #include "gateway/app/app_context.hpp"
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/forwarding/delivery_batch.hpp"
+#include "gateway/forwarding/endpoint_slots.hpp"
 #include "gateway/forwarding/http_poster.hpp"
 #include "gateway/forwarding/subscription_spec.hpp"
 #include "gateway/write/subscription_step.hpp"
@@ -36,6 +38,7 @@ struct Attempt {
   bool handshake = false;
   std::int64_t events = 0;     // events sent
   std::int64_t up_to_seq = 0;  // the last queued item it settles
+  std::string origin;          // the endpoint slot it holds ("" none)
   HttpPoster::Request request;
 };
 
@@ -78,7 +81,10 @@ std::string describe_failure(const HttpPoster::Outcome& o) {
 }  // namespace
 
 struct DeliveryWorker::Impl {
-  explicit Impl(const AppContext& a) : app(a) {}
+  explicit Impl(const AppContext& a)
+      : app(a),
+        slots(static_cast<std::size_t>(std::max(1, a.settings.forward_per_endpoint)),
+              static_cast<std::size_t>(std::max(1, a.settings.forward_total))) {}
 
   const AppContext& app;
   std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();
@@ -86,6 +92,14 @@ struct DeliveryWorker::Impl {
   std::thread thread;
   // Worker thread only:
   std::unordered_set<std::string> in_flight;  // subscriptions with an attempt under way
+  forwarding::EndpointSlots slots;
+  // The endpoint origin each subscription was last begun for, so a scan
+  // passes over an active one whose origin is full without reading it. An
+  // endpoint changes only by its client's write, which makes the
+  // subscription requested again, and requested ones are always read.
+  std::unordered_map<std::string, std::string> origin_of;
+  std::string last_begun;  // scans start after it: every due subscription gets its turn
+  bool waiting_for_slot = false;  // the last scan passed over one for want of a slot
   // Subscriptions held back after a failure of our own (the audit trail or
   // the store), until this time: not the partner's failure, not counted.
   std::unordered_map<std::string, std::int64_t> cooling;
@@ -120,8 +134,12 @@ struct DeliveryWorker::Impl {
     const std::string& id = e.attempt->subscription_id;
     switch (e.kind) {
       case Event::Kind::audited: submit(e.attempt); return false;
-      case Event::Kind::posted: record(e.attempt, e.outcome); return false;
+      case Event::Kind::posted:
+        give_back_slot(*e.attempt);
+        record(e.attempt, e.outcome);
+        return waiting_for_slot;  // its slot is free for another
       case Event::Kind::local_failure:
+        give_back_slot(*e.attempt);
         cooling[id] = app.clock->now_ms() + std::max(1, app.settings.forward_retry_base_ms);
         in_flight.erase(id);
         return true;
@@ -137,11 +155,25 @@ struct DeliveryWorker::Impl {
       return;
     }
     wake_at_ms = 0;
+    waiting_for_slot = false;
     auto wake = [&](std::int64_t at) { wake_at_ms = wake_at_ms == 0 ? at : std::min(wake_at_ms, at); };
-    for (const SubscriptionState& s : *states) {
+    forget_gone(*states);
+    // Round robin: from the first id after the last one begun, wrapping.
+    const std::size_t n = states->size();
+    const std::size_t first = static_cast<std::size_t>(
+        std::upper_bound(states->begin(), states->end(), last_begun,
+                         [](const std::string& id, const SubscriptionState& s) { return id < s.id; }) -
+        states->begin());
+    for (std::size_t k = 0; k < n; ++k) {
+      const SubscriptionState& s = (*states)[(first + k) % n];
       if (in_flight.count(s.id)) continue;
       const bool due = s.status == "requested" || (s.status == "active" && s.queued);
       if (!due) continue;
+      if (s.status == "active")
+        if (auto o = origin_of.find(s.id); o != origin_of.end() && slots.full(o->second)) {
+          waiting_for_slot = true;
+          continue;
+        }
       if (auto c = cooling.find(s.id); c != cooling.end()) {
         if (now < c->second) {
           wake(c->second);
@@ -155,6 +187,19 @@ struct DeliveryWorker::Impl {
       }
       begin(s);
     }
+  }
+
+  void forget_gone(const std::vector<SubscriptionState>& states) {
+    if (origin_of.size() <= states.size()) return;
+    std::unordered_set<std::string> live;
+    for (const auto& s : states) live.insert(s.id);
+    std::erase_if(origin_of, [&](const auto& kv) { return !live.count(kv.first); });
+  }
+
+  void give_back_slot(Attempt& attempt) {
+    if (attempt.origin.empty()) return;
+    slots.give_back(attempt.origin);
+    attempt.origin.clear();
   }
 
   void begin(const SubscriptionState& s) {
@@ -190,6 +235,16 @@ struct DeliveryWorker::Impl {
     // R4: at `end` the server turns the subscription off; what was queued
     // for it is not sent.
     if (spec->end_ms && *spec->end_ms <= app.clock->now_ms()) return end(attempt);
+    // Prepared only once it can leave: consent is decided right before the
+    // transfer starts, not before a wait behind this partner's other ones.
+    origin_of[s.id] = spec->origin;
+    if (!slots.try_take(spec->origin)) {
+      waiting_for_slot = true;
+      in_flight.erase(s.id);
+      return;  // a slot coming free scans again
+    }
+    attempt->origin = spec->origin;
+    last_begun = s.id;
     HttpPoster::Request& r = attempt->request;
     r.url = spec->endpoint;
     r.content_type = "application/fhir+json";
@@ -203,6 +258,7 @@ struct DeliveryWorker::Impl {
     auto items = app.store->outbox(s.id, std::max(1, app.settings.forward_max_events));
     if (!items) return fail_locally(attempt, "cannot read the outbox");
     if (items->empty()) {
+      give_back_slot(*attempt);
       in_flight.erase(s.id);
       return;
     }
@@ -212,6 +268,7 @@ struct DeliveryWorker::Impl {
     attempt->up_to_seq = batch->up_to_seq;
     if (batch->events == 0) {
       // Everything queued was withheld: settled without sending anything.
+      give_back_slot(*attempt);
       return record(attempt, HttpPoster::Outcome{});
     }
     r.body = std::move(batch->body);

@@ -10,6 +10,7 @@
 #include "fhir/core/query.hpp"
 #include "fhir/search/query_parser.hpp"
 #include "gateway/forwarding/endpoint_allowlist.hpp"
+#include "gateway/forwarding/endpoint_url.hpp"
 
 namespace gateway::forwarding {
 namespace {
@@ -222,6 +223,8 @@ Result<SubscriptionSpec> read_subscription(const Value& subscription, const fhir
     return fhir::make_issue(fhir::err::kForbidden, "the endpoint is not registered for this client",
                             "Subscription.channel.endpoint");
   spec.endpoint = endpoint->text();
+  // Allowed, so it parses.
+  if (auto url = parse_endpoint_url(spec.endpoint, true)) spec.origin = url->origin();
 
   auto content = read_payload(*channel);
   if (!content.ok()) return content.take_issue();

@@ -56,6 +56,7 @@ struct SubscriptionSpec {
   std::string criteria_type;
   fhir::search::SearchQuery query;
   std::string endpoint;
+  std::string origin;  // the endpoint's scheme://host[:port], in normal form
   PayloadContent content = PayloadContent::empty;
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::int64_t> end_ms;

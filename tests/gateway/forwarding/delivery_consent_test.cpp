@@ -5,7 +5,9 @@
 // consent for is never sent, and nothing shows that it was held back (no
 // notification, no gap in the event numbers); once the patient's Part 2
 // consent names the partner, the next version is sent with its labels and
-// the redisclosure notice.
+// the redisclosure notice. A notification waiting for its endpoint (the
+// per-endpoint cap) is decided when it can leave, not before the wait: a
+// consent revoked meanwhile withholds it.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -25,7 +27,10 @@ using fhir::json::Value;
 
 class DeliveryConsentTest : public ConsentScenarioTest {
  protected:
-  void configure(gateway::Settings& s) override { s.forward_poll_ms = 2; }
+  void configure(gateway::Settings& s) override {
+    s.forward_poll_ms = 2;
+    s.forward_per_endpoint = 1;  // one transfer at a time to the receiver
+  }
 
   void SetUp() override {
     ConsentScenarioTest::SetUp();
@@ -49,19 +54,26 @@ class DeliveryConsentTest : public ConsentScenarioTest {
     ASSERT_EQ(put.status, 200) << put.body;
   }
 
+  // A full-resource subscription of the partner to Patient A's Conditions,
+  // active when it returns.
+  std::string subscribe_conditions(const std::string& path) {
+    const std::string sub =
+        R"({"resourceType":"Subscription","status":"requested","reason":"shared care","criteria":"Condition?patient=)" +
+        kPatientA + R"(","channel":{"type":"rest-hook","endpoint":")" + receiver_.url(path) +
+        R"(","payload":"application/fhir+json","_payload":{"extension":[{"url":"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content","valueCode":"full-resource"}]}}})";
+    auto created = feed_->post("Subscription", sub);
+    EXPECT_EQ(created.status, 201) << created.body;
+    const std::string id(created.json().string_at("id"));
+    EXPECT_TRUE(eventually([&] { return feed_->get("Subscription/" + id).json().string_at("status") == "active"; }));
+    return id;
+  }
+
   ReceiverServer receiver_;
   std::unique_ptr<TestClient> feed_;
 };
 
 TEST_F(DeliveryConsentTest, Part2DataLeavesOnlyUnderConsentWithItsLabelsAndNotice) {
-  const std::string sub =
-      R"({"resourceType":"Subscription","status":"requested","reason":"shared care","criteria":"Condition?patient=)" +
-      kPatientA + R"(","channel":{"type":"rest-hook","endpoint":")" + receiver_.url("/feed") +
-      R"(","payload":"application/fhir+json","_payload":{"extension":[{"url":"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content","valueCode":"full-resource"}]}}})";
-  auto created = feed_->post("Subscription", sub);
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string id(created.json().string_at("id"));
-  ASSERT_TRUE(eventually([&] { return feed_->get("Subscription/" + id).json().string_at("status") == "active"; }));
+  subscribe_conditions("/feed");
 
   // The Part 2 record changes first, then the hospital's: the hospital's
   // arriving means the Part 2 one, queued before it, was decided.
@@ -88,6 +100,43 @@ TEST_F(DeliveryConsentTest, Part2DataLeavesOnlyUnderConsentWithItsLabelsAndNotic
   EXPECT_EQ(sud.string_at("id"), kSudConditionA);
   for (const char* code : {"42CFRPart2", "NORDSCLCD", "R"}) EXPECT_TRUE(has_label(sud, code)) << code;
   EXPECT_NE(last.body.find("42 CFR part 2"), std::string::npos) << "the redisclosure notice travels with the data";
+}
+
+}  // namespace
+}  // namespace carebridge::test::scenario
+
+namespace carebridge::test::scenario {
+namespace {
+
+TEST_F(DeliveryConsentTest, ANotificationWaitingForItsEndpointIsDecidedWhenItLeaves) {
+  put_consent_file("consent-a-part2-f001.json");
+  subscribe_conditions("/feed");
+  // The only transfer slot to the receiver is held: the handshake of a
+  // second subscription hangs until released.
+  receiver_.on("/hold", ReceiverReply::hang(60'000));
+  auto held = feed_->post("Subscription", R"({"resourceType":"Subscription","status":"requested","reason":"hold",)"
+                                          R"("criteria":"Patient","channel":{"type":"rest-hook","endpoint":")" +
+                                              receiver_.url("/hold") + R"("}})");
+  ASSERT_EQ(held.status, 201) << held.body;
+  ASSERT_TRUE(eventually([&] { return receiver_.count("/hold") == 1; }));
+
+  // The Part 2 record changes while the consent allows it, and waits; the
+  // worker has time to decide it too early, then the consent is revoked.
+  touch(part2_program(), "Condition/" + kSudConditionA);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::string revoked = scenario_file("consent-a-part2-f001.json");
+  revoked.replace(revoked.find("\"active\""), 8, "\"inactive\"");
+  put_consent_json(revoked);
+  touch(hospital(), "Condition/" + kMigraineA);
+
+  receiver_.release();
+  ASSERT_TRUE(eventually([&] { return !delivered_focus(receiver_, "/feed").empty(); }));
+  auto delivered = delivered_focus(receiver_, "/feed");
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered.front().rfind("Condition/" + kMigraineA + "/", 0), 0u);
+  for (const auto& r : receiver_.requests())
+    EXPECT_EQ(r.body.find(kSudConditionA), std::string::npos) << "sent under a consent revoked before it left";
+  EXPECT_EQ(notifications(receiver_, "/feed").back().event_numbers, std::vector<std::string>{"1"});
 }
 
 }  // namespace

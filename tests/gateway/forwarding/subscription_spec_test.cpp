@@ -84,6 +84,7 @@ TEST(SubscriptionSpecTest, ReadsTheR4Example) {
   EXPECT_EQ(token->system, "http://loinc.org");
   EXPECT_EQ(token->code, "1975-2");
   EXPECT_EQ(r->endpoint, "https://biliwatch.com/customers/mount-auburn-miu/on-result");
+  EXPECT_EQ(r->origin, "https://biliwatch.com");
   EXPECT_EQ(r->content, PayloadContent::id_only);  // payload without the extension
   ASSERT_EQ(r->headers.size(), 1u);
   EXPECT_EQ(r->headers[0].first, "Authorization");
