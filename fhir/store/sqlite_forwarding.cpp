@@ -124,12 +124,13 @@ Result<std::int64_t> delete_outbox(Connection& conn, std::string_view subscripti
   }
 }
 
-Result<std::vector<OutboxItem>> query_outbox(Connection& conn, std::string_view subscription_id, int limit) {
+Result<std::vector<OutboxItem>> query_outbox(Connection& conn, std::string_view subscription_id, int limit,
+                                             std::int64_t after_seq) {
   auto stmt = conn.prepare(
       "SELECT subscription_id, seq, type, id, version, queued_ms FROM forward_outbox"
-      " WHERE subscription_id = ?1 ORDER BY seq LIMIT ?2");
+      " WHERE subscription_id = ?1 AND seq > ?3 ORDER BY seq LIMIT ?2");
   if (!stmt) return stmt.take_issue();
-  stmt->bind(1, subscription_id).bind(2, std::int64_t{limit});
+  stmt->bind(1, subscription_id).bind(2, std::int64_t{limit}).bind(3, after_seq);
   std::vector<OutboxItem> out;
   for (;;) {
     auto row = stmt->step();

@@ -29,8 +29,10 @@ Status delete_subscription_state(Connection& conn, std::string_view id);
 Status insert_outbox(Connection& conn, const OutboxItem& item);
 // Removes the subscription's items with seq <= up_to_seq; how many.
 Result<std::int64_t> delete_outbox(Connection& conn, std::string_view subscription_id, std::int64_t up_to_seq);
-// The subscription's oldest items, in seq order, at most limit.
-Result<std::vector<OutboxItem>> query_outbox(Connection& conn, std::string_view subscription_id, int limit);
+// The subscription's oldest items after seq after_seq, in seq order, at
+// most limit.
+Result<std::vector<OutboxItem>> query_outbox(Connection& conn, std::string_view subscription_id, int limit,
+                                             std::int64_t after_seq);
 Result<std::int64_t> count_outbox(Connection& conn, std::string_view subscription_id);
 
 }  // namespace fhir::store

@@ -120,10 +120,11 @@ class SqliteStore final : public Store {
     return query_subscription_state(lease->conn(), id);
   }
 
-  Result<std::vector<OutboxItem>> outbox(std::string_view subscription_id, int limit) override {
+  Result<std::vector<OutboxItem>> outbox(std::string_view subscription_id, int limit,
+                                         std::int64_t after_seq) override {
     auto lease = readers_.acquire();
     if (!lease) return lease.take_issue();
-    return query_outbox(lease->conn(), subscription_id, limit);
+    return query_outbox(lease->conn(), subscription_id, limit, after_seq);
   }
 
   Result<std::int64_t> outbox_count(std::string_view subscription_id) override {

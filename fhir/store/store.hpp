@@ -326,10 +326,12 @@ class Store {
   // Patient ids with care facts, in byte order after `after`, at most limit.
   virtual Result<std::vector<std::string>> care_patients(std::string_view after, int limit) = 0;
   // Forwarding (forwarding_rows.hpp): every subscription's delivery state,
-  // one's, and a subscription's queue (oldest first) and its length.
+  // one's, and a subscription's queue (oldest first, those after seq
+  // `after_seq`) and its length.
   virtual Result<std::vector<SubscriptionState>> subscription_states() = 0;
   virtual Result<std::optional<SubscriptionState>> read_subscription_state(std::string_view id) = 0;
-  virtual Result<std::vector<OutboxItem>> outbox(std::string_view subscription_id, int limit) = 0;
+  virtual Result<std::vector<OutboxItem>> outbox(std::string_view subscription_id, int limit,
+                                                 std::int64_t after_seq = 0) = 0;
   virtual Result<std::int64_t> outbox_count(std::string_view subscription_id) = 0;
   // A value the gateway keeps beside the data (store_meta), or nullopt.
   virtual Result<std::optional<std::string>> read_meta(std::string_view key) = 0;

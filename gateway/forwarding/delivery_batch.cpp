@@ -1,5 +1,7 @@
 #include "gateway/forwarding/delivery_batch.hpp"
 
+#include <algorithm>
+
 #include "consent/enforcement/disclosure_filter.hpp"
 #include "fhir/core/id_generator.hpp"
 #include "fhir/core/instant.hpp"
@@ -76,7 +78,7 @@ std::string prepare_handshake(const AppContext& app, const fhir::store::Subscrip
 
 fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::store::SubscriptionState& state,
                                              const auth::RegisteredClient& client, const SubscriptionSpec& spec,
-                                             const std::vector<fhir::store::OutboxItem>& items) {
+                                             int max_events) {
   DeliveryBatch batch;
   const std::int64_t now = app.clock->now_ms();
   const auto filter = filter_for(app, state, client);
@@ -93,22 +95,33 @@ fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::
   std::vector<NotificationEvent> events;
   const std::string timestamp = fhir::format_instant(now);
   std::string scratch;
-  for (const auto& item : items) {
-    batch.up_to_seq = item.seq;
-    auto found = deliverable(app, client, filter.get(), item);
-    if (!found) return found.take_issue();
-    if (!*found) continue;
-    fhir::store::VersionRecord& rec = **found;
-    NotificationEvent e;
-    e.event_number = std::to_string(state.events + static_cast<std::int64_t>(events.size()) + 1);
-    e.timestamp = timestamp;
-    e.focus = version_reference(rec);
-    if (spec.content == PayloadContent::full_resource) {
-      present(app, rec);
-      e.resource_json = disclosed_json(filter.get(), rec, scratch);
+  max_events = std::max(1, max_events);
+  const int page = std::max(max_events, 200);
+  int scanned = 0;
+  bool queue_end = false;
+  while (static_cast<int>(events.size()) < max_events && !queue_end && scanned < kMaxScannedPerNotification) {
+    auto items = app.store->outbox(state.id, page, batch.up_to_seq);
+    if (!items) return items.take_issue();
+    queue_end = static_cast<int>(items->size()) < page;
+    for (const auto& item : *items) {
+      if (static_cast<int>(events.size()) == max_events || scanned == kMaxScannedPerNotification) break;
+      ++scanned;
+      batch.up_to_seq = item.seq;
+      auto found = deliverable(app, client, filter.get(), item);
+      if (!found) return found.take_issue();
+      if (!*found) continue;
+      fhir::store::VersionRecord& rec = **found;
+      NotificationEvent e;
+      e.event_number = std::to_string(state.events + static_cast<std::int64_t>(events.size()) + 1);
+      e.timestamp = timestamp;
+      e.focus = version_reference(rec);
+      if (spec.content == PayloadContent::full_resource) {
+        present(app, rec);
+        e.resource_json = disclosed_json(filter.get(), rec, scratch);
+      }
+      add_version(d, filter.get(), rec, {});
+      events.push_back(std::move(e));
     }
-    add_version(d, filter.get(), rec, {});
-    events.push_back(std::move(e));
   }
   batch.events = static_cast<std::int64_t>(events.size());
   if (events.empty()) return batch;

@@ -34,10 +34,17 @@ struct DeliveryBatch {
   consent::AuditDescription audit;  // the disclosure's record (events > 0)
 };
 
-// items: the subscription's oldest queued items, in seq order.
+// The next notification: the subscription's queue read oldest first until
+// `max_events` versions the subscriber may receive are found or the queue
+// ends, so a notification with fewer events is the end of the queue, never
+// a sign of how much was left out (a window of fixed size would be: a
+// short notification followed by another tells the gap was withheld).
+// At most kMaxScannedPerNotification items are read for one notification.
+// up_to_seq 0: nothing was queued.
+inline constexpr int kMaxScannedPerNotification = 5000;
 fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::store::SubscriptionState& state,
                                              const auth::RegisteredClient& client, const SubscriptionSpec& spec,
-                                             const std::vector<fhir::store::OutboxItem>& items);
+                                             int max_events);
 
 // How many of the subscription's queued items (the oldest `limit`) its
 // subscriber may receive now, decided as a delivery would be: what $status

@@ -255,15 +255,13 @@ struct DeliveryWorker::Impl {
       r.body = forwarding::prepare_handshake(app, s);
       return submit(attempt);
     }
-    auto items = app.store->outbox(s.id, std::max(1, app.settings.forward_max_events));
-    if (!items) return fail_locally(attempt, "cannot read the outbox");
-    if (items->empty()) {
+    auto batch = forwarding::prepare_delivery(app, s, *client, *spec, app.settings.forward_max_events);
+    if (!batch) return fail_locally(attempt, "cannot prepare the notification");
+    if (batch->up_to_seq == 0) {  // nothing queued after all
       give_back_slot(*attempt);
       in_flight.erase(s.id);
       return;
     }
-    auto batch = forwarding::prepare_delivery(app, s, *client, *spec, *items);
-    if (!batch) return fail_locally(attempt, "cannot prepare the notification");
     attempt->events = batch->events;
     attempt->up_to_seq = batch->up_to_seq;
     if (batch->events == 0) {

@@ -109,6 +109,9 @@ TEST_F(ForwardingRowsTest, QueuesInSeqOrderOncePerVersionAndDequeuesUpToASeq) {
   auto first = store_->outbox("s1", 2);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(seqs(*first), (std::vector<std::int64_t>{10, 20}));
+  auto after = store_->outbox("s1", 10, 10);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(seqs(*after), (std::vector<std::int64_t>{20, 30}));
   std::int64_t removed = 0;
   ASSERT_TRUE(write_sync(*store_, [&](WriteTxn& tx) -> Status {
                 auto n = tx.dequeue("s1", 20);

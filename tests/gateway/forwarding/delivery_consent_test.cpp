@@ -68,6 +68,17 @@ class DeliveryConsentTest : public ConsentScenarioTest {
     return id;
   }
 
+  // Holds the only transfer slot to the receiver: the handshake of a
+  // second subscription hangs until receiver_.release().
+  void hold_the_only_slot() {
+    receiver_.on("/hold", ReceiverReply::hang(60'000));
+    auto held = feed_->post("Subscription", R"({"resourceType":"Subscription","status":"requested","reason":"hold",)"
+                                            R"("criteria":"Patient","channel":{"type":"rest-hook","endpoint":")" +
+                                                receiver_.url("/hold") + R"("}})");
+    ASSERT_EQ(held.status, 201) << held.body;
+    ASSERT_TRUE(eventually([&] { return receiver_.count("/hold") == 1; }));
+  }
+
   ReceiverServer receiver_;
   std::unique_ptr<TestClient> feed_;
 };
@@ -111,14 +122,7 @@ namespace {
 TEST_F(DeliveryConsentTest, ANotificationWaitingForItsEndpointIsDecidedWhenItLeaves) {
   put_consent_file("consent-a-part2-f001.json");
   subscribe_conditions("/feed");
-  // The only transfer slot to the receiver is held: the handshake of a
-  // second subscription hangs until released.
-  receiver_.on("/hold", ReceiverReply::hang(60'000));
-  auto held = feed_->post("Subscription", R"({"resourceType":"Subscription","status":"requested","reason":"hold",)"
-                                          R"("criteria":"Patient","channel":{"type":"rest-hook","endpoint":")" +
-                                              receiver_.url("/hold") + R"("}})");
-  ASSERT_EQ(held.status, 201) << held.body;
-  ASSERT_TRUE(eventually([&] { return receiver_.count("/hold") == 1; }));
+  hold_the_only_slot();
 
   // The Part 2 record changes while the consent allows it, and waits; the
   // worker has time to decide it too early, then the consent is revoked.
@@ -137,6 +141,32 @@ TEST_F(DeliveryConsentTest, ANotificationWaitingForItsEndpointIsDecidedWhenItLea
   for (const auto& r : receiver_.requests())
     EXPECT_EQ(r.body.find(kSudConditionA), std::string::npos) << "sent under a consent revoked before it left";
   EXPECT_EQ(notifications(receiver_, "/feed").back().event_numbers, std::vector<std::string>{"1"});
+}
+
+}  // namespace
+}  // namespace carebridge::test::scenario
+
+namespace carebridge::test::scenario {
+namespace {
+
+// A notification carries up to forward_max_events (20) events. Were the
+// queue read 20 items at a time, 15 withheld versions ahead of 10 sent
+// ones would go out as 5 events, then 5 more: a short notification
+// followed by another tells the partner what was held back.
+TEST_F(DeliveryConsentTest, HowMuchWasWithheldDoesNotShowInTheNotifications) {
+  subscribe_conditions("/feed");
+  hold_the_only_slot();  // everything below is queued before any of it is sent
+  for (int i = 0; i < 15; ++i) touch(part2_program(), "Condition/" + kSudConditionA);
+  for (int i = 0; i < 10; ++i) touch(hospital(), "Condition/" + kMigraineA);
+  receiver_.release();
+  ASSERT_TRUE(eventually([&] { return delivered_focus(receiver_, "/feed").size() == 10; }));
+  std::vector<Notification> sent;
+  for (auto& n : notifications(receiver_, "/feed"))
+    if (n.type == "event-notification") sent.push_back(std::move(n));
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent.front().event_numbers.size(), 10u);
+  EXPECT_EQ(sent.front().event_numbers.front(), "1");
+  EXPECT_EQ(sent.front().event_numbers.back(), "10");
 }
 
 }  // namespace
