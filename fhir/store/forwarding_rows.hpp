@@ -31,6 +31,15 @@ struct SubscriptionState {
   bool queued = false;
 };
 
+// What a write of a subscription's state changes. `matching`: whether or
+// what it matches (a new row, its status, client, purpose, or a new
+// version of the Subscription): it moves the subscription generation, so
+// every writer reloads the criteria it caches. `delivery`: only counters,
+// the retry schedule and the last error, which no matcher reads; moving
+// the generation for those would reload every subscription on the next
+// write after each delivery.
+enum class StateChange { matching, delivery };
+
 // One matched version waiting for delivery. A subscription's items leave
 // in seq order: the order their versions were committed.
 struct OutboxItem {

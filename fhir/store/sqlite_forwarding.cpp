@@ -74,7 +74,7 @@ Result<std::vector<SubscriptionState>> query_subscription_states(Connection& con
   }
 }
 
-Status upsert_subscription_state(Connection& conn, const SubscriptionState& s) {
+Status upsert_subscription_state(Connection& conn, const SubscriptionState& s, StateChange change) {
   if (s.id.empty() || s.client_id.empty())
     return make_issue(err::kInvalidValue, "A subscription's state needs its id and its client");
   if (!known_status(s.status))
@@ -86,6 +86,7 @@ Status upsert_subscription_state(Connection& conn, const SubscriptionState& s) {
   stmt->bind(6, s.events).bind(7, s.failures).bind(8, s.next_attempt_ms).bind(9, s.last_success_ms);
   stmt->bind(10, s.last_error).bind(11, s.last_error_ms).bind(12, s.updated_ms).bind(13, s.user_id);
   if (auto st = stmt->run(); !st) return st;
+  if (change == StateChange::delivery) return ok_status();
   return move_generation(conn);
 }
 

@@ -19,8 +19,9 @@ Result<std::optional<SubscriptionState>> query_subscription_state(Connection& co
 // Every subscription's state, by id.
 Result<std::vector<SubscriptionState>> query_subscription_states(Connection& conn);
 // Inserts or replaces the row of s.id. Errors: kInvalidValue for an empty
-// id or client, or a status the table does not know.
-Status upsert_subscription_state(Connection& conn, const SubscriptionState& s);
+// id or client, or a status the table does not know. A matching change
+// moves the subscription generation; a delivery change does not.
+Status upsert_subscription_state(Connection& conn, const SubscriptionState& s, StateChange change);
 // Deletes the row and everything queued for it.
 Status delete_subscription_state(Connection& conn, std::string_view id);
 

@@ -301,8 +301,8 @@ Result<std::vector<SubscriptionState>> SqliteWriteTxn::subscription_states() {
   return query_subscription_states(conn_);
 }
 
-Status SqliteWriteTxn::put_subscription_state(const SubscriptionState& s) {
-  return upsert_subscription_state(conn_, s);
+Status SqliteWriteTxn::put_subscription_state(const SubscriptionState& s, StateChange change) {
+  return upsert_subscription_state(conn_, s, change);
 }
 
 Status SqliteWriteTxn::remove_subscription_state(std::string_view id) { return delete_subscription_state(conn_, id); }

@@ -55,7 +55,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::vector<PatientLink>> patient_links(const PatientLinkQuery& q) override;
   Result<std::optional<SubscriptionState>> subscription_state(std::string_view id) override;
   Result<std::vector<SubscriptionState>> subscription_states() override;
-  Status put_subscription_state(const SubscriptionState& s) override;
+  Status put_subscription_state(const SubscriptionState& s, StateChange change) override;
   Status remove_subscription_state(std::string_view id) override;
   Status enqueue(const OutboxItem& item) override;
   Result<std::int64_t> dequeue(std::string_view subscription_id, std::int64_t up_to_seq) override;

@@ -274,11 +274,12 @@ class WriteTxn {
   virtual Result<std::vector<PatientLink>> patient_links(const PatientLinkQuery& q) = 0;
   // Forwarding (forwarding_rows.hpp), as the transaction sees it: a
   // subscription's delivery state, every one's, insert or replace, and
-  // delete (with its queue; both move kSubscriptionGenerationMeta); queueing a matched version (once per
+  // delete (with its queue; both move kSubscriptionGenerationMeta, the
+  // insert only for a StateChange::matching); queueing a matched version (once per
   // subscription) and removing a subscription's items up to a seq.
   virtual Result<std::optional<SubscriptionState>> subscription_state(std::string_view id) = 0;
   virtual Result<std::vector<SubscriptionState>> subscription_states() = 0;
-  virtual Status put_subscription_state(const SubscriptionState& s) = 0;
+  virtual Status put_subscription_state(const SubscriptionState& s, StateChange change = StateChange::matching) = 0;
   virtual Status remove_subscription_state(std::string_view id) = 0;
   virtual Status enqueue(const OutboxItem& item) = 0;
   virtual Result<std::int64_t> dequeue(std::string_view subscription_id, std::int64_t up_to_seq) = 0;

@@ -351,7 +351,8 @@ struct DeliveryWorker::Impl {
         }
       }
       s.updated_ms = now;
-      if (auto st = tx.put_subscription_state(s); !st) return st;
+      // Counters only; a status change below is a matching change.
+      if (auto st = tx.put_subscription_state(s, fhir::store::StateChange::delivery); !st) return st;
       if (!status_change.empty()) {
         auto changed = set_subscription_status(*ctx, tx, s.id, attempt->subscription_version, status_change,
                                                error_text);

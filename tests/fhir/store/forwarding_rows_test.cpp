@@ -93,6 +93,29 @@ TEST_F(ForwardingRowsTest, RefusesAStateWithoutOwnerOrWithAnUnknownStatus) {
   EXPECT_TRUE(all->empty());
 }
 
+// Writers reload their cached criteria when the generation moves: on a
+// matching change, not after every delivery's counters.
+TEST_F(ForwardingRowsTest, OnlyAMatchingChangeMovesTheSubscriptionGeneration) {
+  auto generation = [&] {
+    auto g = store_->read_meta(kSubscriptionGenerationMeta);
+    EXPECT_TRUE(g.ok());
+    return g.ok() ? g->value_or("") : "";
+  };
+  ASSERT_TRUE(write_sync(*store_, [](WriteTxn& tx) { return tx.put_subscription_state(state("s1")); }).ok());
+  const std::string created = generation();
+  EXPECT_FALSE(created.empty());
+  SubscriptionState counted = state("s1");
+  counted.events = 5;
+  ASSERT_TRUE(write_sync(*store_, [&](WriteTxn& tx) {
+                return tx.put_subscription_state(counted, StateChange::delivery);
+              }).ok());
+  EXPECT_EQ(generation(), created);
+  ASSERT_TRUE(write_sync(*store_, [](WriteTxn& tx) {
+                return tx.put_subscription_state(state("s1", "active"), StateChange::matching);
+              }).ok());
+  EXPECT_NE(generation(), created);
+}
+
 TEST_F(ForwardingRowsTest, QueuesInSeqOrderOncePerVersionAndDequeuesUpToASeq) {
   auto st = write_sync(*store_, [](WriteTxn& tx) -> Status {
     if (auto s = tx.put_subscription_state(state("s1")); !s) return s;
