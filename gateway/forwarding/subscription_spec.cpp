@@ -83,6 +83,10 @@ Result<std::pair<std::string, fhir::search::SearchQuery>> read_criteria(
     if (std::find(kControls.begin(), kControls.end(), base) != kControls.end())
       return fhir::make_issue(fhir::err::kInvalidParameter,
                               "criteria may not use the result parameter " + std::string(base), kExpr);
+    // A search ignores "name=" (R4 search.html); a subscription that
+    // dropped it would match more than its client wrote.
+    if (value.empty())
+      return fhir::make_issue(fhir::err::kInvalidParameter, "criteria parameter " + name + " has no value", kExpr);
   }
   fhir::search::ParseOptions options;
   options.handling = fhir::search::Handling::strict;

@@ -148,7 +148,9 @@ TEST(SubscriptionSpecTest, RefusesBadCriteria) {
        {"Observation?nosuch=1", "Observation?code:in=http://vs.example", "Observation?_include=Observation:patient",
         "Observation?_count=5", "Observation?_format=json",
         // Chains and _has decide on resources the notification is not about.
-        "Observation?subject:Patient.name=peter", "Patient?_has:Condition:subject:code=F11.20"}) {
+        "Observation?subject:Patient.name=peter", "Patient?_has:Condition:subject:code=F11.20",
+        // A search ignores an empty value; a subscription would widen.
+        "Observation?patient=", "Observation?code=http://loinc.org|1975-2&patient="}) {
     s.set("criteria", Value::make_string(criteria));
     SCOPED_TRACE(criteria);
     expect_refused(s, "Subscription.criteria", "invalid");
