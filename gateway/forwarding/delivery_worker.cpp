@@ -320,6 +320,12 @@ struct DeliveryWorker::Impl {
     const std::int64_t cap = app.settings.forward_retry_max_ms;
     fhir::store::WriteUnit unit = [ctx, attempt, outcome, error_after, base,
                                    cap](fhir::store::WriteTxn& tx) -> fhir::Status {
+      // Rewritten by its client (or deleted) while this was under way: the
+      // outcome is of a definition that no longer stands, and counts for
+      // nothing against the new one.
+      auto head = tx.head("Subscription", attempt->subscription_id);
+      if (!head) return head.take_issue();
+      if (!*head || (*head)->deleted || (*head)->version != attempt->subscription_version) return fhir::ok_status();
       auto state = tx.subscription_state(attempt->subscription_id);
       if (!state) return state.take_issue();
       if (!*state) return fhir::ok_status();  // deleted meanwhile

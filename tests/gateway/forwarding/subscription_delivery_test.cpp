@@ -228,6 +228,25 @@ TEST_F(SubscriptionDeliveryTest, RepeatedFailuresPutItInErrorUntilItsClientAsksA
   EXPECT_EQ(status_of(id), "off");
 }
 
+// A failure of the definition its client has since replaced counts for
+// nothing: no failure, no backoff, no last error on the new one.
+TEST_F(SubscriptionDeliveryTest, AnOutcomeOfAReplacedDefinitionCountsForNothing) {
+  receiver_.on("/old", ReceiverReply::hang(60'000, 500));
+  const std::string id = subscribe(*partner_, subscription("Observation?patient=p1", receiver_.url("/old")));
+  ASSERT_TRUE(eventually([&] { return receiver_.count("/old") == 1; }));  // the handshake is held
+  Value body = *fhir::json::parse(subscription("Observation?patient=p1", receiver_.url("/new")));
+  body.set("id", Value::make_string(id));
+  auto put = partner_->put("Subscription/" + id, fhir::json::write(body));
+  ASSERT_EQ(put.status, 200) << put.body;
+  receiver_.release();  // the old handshake now fails with a 500
+  // The clock stands still: a backoff would hold the new handshake back.
+  ASSERT_TRUE(becomes(id, "active"));
+  EXPECT_EQ(receiver_.count("/new"), 1u);
+  auto st = partner_->get("Subscription/" + id + "/$status");
+  ASSERT_EQ(st.status, 200) << st.body;
+  EXPECT_EQ(st.body.find("last-error"), std::string::npos) << st.body;
+}
+
 TEST_F(SubscriptionDeliveryTest, ARedirectIsNotFollowed) {
   receiver_.on("/moved", ReceiverReply::redirect(302, receiver_.url("/elsewhere")));
   const std::string id = subscribe(*partner_, subscription("Observation?patient=p1", receiver_.url("/moved")));
