@@ -38,7 +38,7 @@ struct Attempt {
   bool handshake = false;
   std::int64_t events = 0;     // events sent
   std::int64_t up_to_seq = 0;  // the last queued item it settles
-  std::string origin;          // the endpoint slot it holds ("" none)
+  std::string slot;            // the endpoint slot it holds ("" none): slot_key()
   HttpPoster::Request request;
 };
 
@@ -93,11 +93,11 @@ struct DeliveryWorker::Impl {
   // Worker thread only:
   std::unordered_set<std::string> in_flight;  // subscriptions with an attempt under way
   forwarding::EndpointSlots slots;
-  // The endpoint origin each subscription was last begun for, so a scan
-  // passes over an active one whose origin is full without reading it. An
+  // The endpoint slot each subscription was last begun for, so a scan
+  // passes over an active one whose endpoint is full without reading it. An
   // endpoint changes only by its client's write, which makes the
   // subscription requested again, and requested ones are always read.
-  std::unordered_map<std::string, std::string> origin_of;
+  std::unordered_map<std::string, std::string> slot_of;
   std::string last_begun;  // scans start after it: every due subscription gets its turn
   bool waiting_for_slot = false;  // the last scan passed over one for want of a slot
   // Subscriptions held back after a failure of our own (the audit trail or
@@ -170,7 +170,7 @@ struct DeliveryWorker::Impl {
       const bool due = s.status == "requested" || (s.status == "active" && s.queued);
       if (!due) continue;
       if (s.status == "active")
-        if (auto o = origin_of.find(s.id); o != origin_of.end() && slots.full(o->second)) {
+        if (auto o = slot_of.find(s.id); o != slot_of.end() && slots.full(o->second)) {
           waiting_for_slot = true;
           continue;
         }
@@ -190,16 +190,16 @@ struct DeliveryWorker::Impl {
   }
 
   void forget_gone(const std::vector<SubscriptionState>& states) {
-    if (origin_of.size() <= states.size()) return;
+    if (slot_of.size() <= states.size()) return;
     std::unordered_set<std::string> live;
     for (const auto& s : states) live.insert(s.id);
-    std::erase_if(origin_of, [&](const auto& kv) { return !live.count(kv.first); });
+    std::erase_if(slot_of, [&](const auto& kv) { return !live.count(kv.first); });
   }
 
   void give_back_slot(Attempt& attempt) {
-    if (attempt.origin.empty()) return;
-    slots.give_back(attempt.origin);
-    attempt.origin.clear();
+    if (attempt.slot.empty()) return;
+    slots.give_back(attempt.slot);
+    attempt.slot.clear();
   }
 
   void begin(const SubscriptionState& s) {
@@ -237,16 +237,20 @@ struct DeliveryWorker::Impl {
     if (spec->end_ms && *spec->end_ms <= app.clock->now_ms()) return end(attempt);
     // Prepared only once it can leave: consent is decided right before the
     // transfer starts, not before a wait behind this partner's other ones.
-    origin_of[s.id] = spec->origin;
-    if (!slots.try_take(spec->origin)) {
+    // Each partner has its own slots on an endpoint: another partner
+    // hanging on the same host holds up only itself.
+    const std::string slot = s.client_id + "\n" + spec->origin;
+    slot_of[s.id] = slot;
+    if (!slots.try_take(slot)) {
       waiting_for_slot = true;
       in_flight.erase(s.id);
       return;  // a slot coming free scans again
     }
-    attempt->origin = spec->origin;
+    attempt->slot = slot;
     last_begun = s.id;
     HttpPoster::Request& r = attempt->request;
     r.url = spec->endpoint;
+    r.pool = s.client_id;
     r.content_type = "application/fhir+json";
     r.headers = spec->headers;
     r.timeout_ms = app.settings.forward_timeout_ms;

@@ -15,10 +15,11 @@
 //   subscription in error (status and Subscription.error), which only its
 //   client ends, by asking again (status requested) or turning it off.
 // - A notification is prepared (decided by consent, audited) only when a
-//   transfer slot for its endpoint's origin is free (forward_per_endpoint,
-//   forward_total), so it is decided right before it leaves rather than
-//   queued, already decided, behind a slow partner. Subscriptions waiting
-//   for slots take turns (round robin by id).
+//   transfer slot is free: forward_per_endpoint per partner and endpoint
+//   origin (partners sharing a host do not share its slots), and
+//   forward_total in all. It is decided right before it leaves rather
+//   than queued, already decided, behind a slow partner. Subscriptions
+//   waiting for slots take turns (round robin by id).
 // - A notification that carries data is audited before it is sent, like a
 //   read (fail closed: no record, nothing sent).
 // - It notices work by polling the commit sequence every forward_poll_ms

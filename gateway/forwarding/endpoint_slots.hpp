@@ -1,5 +1,6 @@
 // EndpointSlots: how many deliveries may be on the wire at once, per
-// endpoint origin (scheme://host[:port]) and in all (issue 10). The
+// endpoint (a partner and an origin, scheme://host[:port]: partners
+// sharing a host do not share its slots) and in all (issue 10). The
 // delivery worker takes a slot *before* it prepares a notification and
 // gives it back when the transfer ends, so a notification is decided by
 // consent right before it leaves instead of waiting, already decided,

@@ -235,6 +235,7 @@ void HttpPoster::Impl::enqueue(Pending p) {
   std::string why;
   p.host = host_key(p.request.url, &why);
   if (p.host.empty()) return p.done(failed(Failure::rejected, why));
+  if (!p.request.pool.empty()) p.host = p.request.pool + "\n" + p.host;  // its own slots
   if (!std::all_of(p.request.headers.begin(), p.request.headers.end(), header_ok) ||
       p.request.content_type.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
     return p.done(failed(Failure::rejected, "invalid header"));

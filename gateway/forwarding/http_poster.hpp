@@ -8,10 +8,12 @@
 //   hundred threads, and no io thread or storage thread ever waits on a
 //   partner. submit() only queues and wakes that thread.
 // - A partner that hangs, answers slowly or answers 5xx holds at most
-//   `max_per_host` transfers (per scheme+host+port); what is beyond waits in
-//   a FIFO queue for that host, so one partner's deliveries leave in the
-//   order they were submitted and never take another partner's slots. The
-//   global cap `max_total` is shared round-robin between hosts with work.
+//   `max_per_host` transfers (per Request::pool and scheme+host+port); what
+//   is beyond waits in a FIFO queue for that host, so one partner's
+//   deliveries leave in the order they were submitted and never take
+//   another partner's slots, even on a host they share when each has its
+//   own pool. The global cap `max_total` is shared round-robin between
+//   hosts with work.
 // - TLS peer and host verification are always on (only the CA bundle can be
 //   chosen). Redirects are not followed: a 3xx is a failure ("redirect not
 //   followed"), since following one would send health data somewhere the
@@ -52,6 +54,7 @@ class HttpPoster {
 
   struct Request {
     std::string url;  // http:// or https://
+    std::string pool;  // whose slots it takes on its host ("" shared): the partner's id
     std::string body;
     std::string content_type;  // empty: no Content-Type header
     std::vector<std::pair<std::string, std::string>> headers;

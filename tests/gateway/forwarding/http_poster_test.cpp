@@ -211,6 +211,29 @@ TEST(HttpPoster, PerHostCapBoundsOpenConnectionsAndKeepsOrder) {
   EXPECT_EQ(receiver.connections_accepted(), 5);
 }
 
+TEST(HttpPoster, EachPoolHasItsOwnSlotsOnASharedHost) {
+  ReceiverServer receiver;
+  receiver.on("/hook", ReceiverReply::hang(kLongHangMs));
+  Completions done;
+  HttpPoster poster(settings(/*per_host=*/1));
+  const std::vector<std::string> pools = {"partner-a", "partner-a", "partner-b"};
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    HttpPoster::Request r = post(receiver.url("/hook"), pools[i]);
+    r.pool = pools[i];
+    ASSERT_TRUE(poster.submit(std::move(r), done.make(std::to_string(i))));
+  }
+  // partner-b's request starts beside partner-a's first; partner-a's second waits.
+  ASSERT_TRUE(receiver.wait_for_requests(2));
+  std::multiset<std::string> bodies;
+  for (const auto& r : receiver.requests()) bodies.insert(r.body);
+  EXPECT_EQ(bodies, (std::multiset<std::string>{"partner-a", "partner-b"}));
+  receiver.release();
+  ASSERT_TRUE(receiver.wait_for_requests(3));
+  receiver.release();
+  ASSERT_TRUE(done.wait_for(3));
+  EXPECT_EQ(receiver.max_open_connections(), 2);
+}
+
 TEST(HttpPoster, GlobalCapQueuesOtherHosts) {
   ReceiverServer busy;
   ReceiverServer other;

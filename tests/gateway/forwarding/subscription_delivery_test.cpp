@@ -275,6 +275,19 @@ TEST_F(SubscriptionDeliveryTest, AHangingEndpointHoldsUpNeitherIngestNorAnotherP
   receiver_.release();
 }
 
+// forward_per_endpoint (4) is per partner: another partner filling every
+// slot to a host they share holds up only itself.
+TEST_F(SubscriptionDeliveryTest, APartnerHangingOnASharedHostHoldsUpOnlyItself) {
+  TestClient other = partner_client("feed-b", "Organization/clinic-b");
+  receiver_.on("/hang", ReceiverReply::hang(60'000));
+  for (int i = 0; i < 4; ++i) subscribe(other, subscription("Observation?patient=p1", receiver_.url("/hang")));
+  ASSERT_TRUE(eventually([&] { return receiver_.count("/hang") == 4; }));  // four handshakes held
+  const std::string id = subscribe(*partner_, subscription("Observation?patient=p1", receiver_.url("/mine")));
+  // Well before the held ones time out (forward_timeout_ms, 2 s).
+  EXPECT_TRUE(eventually([&] { return status_of(id) == "active"; }, std::chrono::milliseconds(1500)));
+  receiver_.release();
+}
+
 TEST_F(SubscriptionDeliveryTest, ASubscriptionIsItsClientsAlone) {
   const std::string id = subscribe(*partner_, subscription("Observation?patient=p1", receiver_.url("/mine")));
   TestClient other = partner_client("feed-c", "Organization/clinic-c");
