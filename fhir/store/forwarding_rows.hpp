@@ -27,6 +27,7 @@ struct SubscriptionState {
   std::string last_error;            // the last failure, for $status (no body, no header value)
   std::int64_t last_error_ms = 0;
   std::int64_t updated_ms = 0;
+  std::int64_t end_ms = 0;  // Subscription.end as epoch ms; 0: none
   // Read only (Store::subscription_states): whether anything is queued.
   bool queued = false;
 };

@@ -9,7 +9,7 @@ namespace {
 
 #define CAREBRIDGE_STATE_COLUMNS                                                                         \
   "id, client_id, purpose, status, criteria_type, events, failures, next_attempt_ms, last_success_ms," \
-  " last_error, last_error_ms, updated_ms, user_id"
+  " last_error, last_error_ms, updated_ms, user_id, end_ms"
 
 SubscriptionState read_state(const Stmt& s) {
   SubscriptionState st;
@@ -26,6 +26,7 @@ SubscriptionState read_state(const Stmt& s) {
   st.last_error_ms = s.int64(10);
   st.updated_ms = s.int64(11);
   st.user_id = s.text(12);
+  st.end_ms = s.int64(13);
   return st;
 }
 
@@ -70,7 +71,7 @@ Result<std::vector<SubscriptionState>> query_subscription_states(Connection& con
     if (!row) return row.take_issue();
     if (!*row) return out;
     out.push_back(read_state(*stmt));
-    out.back().queued = stmt->int64(13) != 0;
+    out.back().queued = stmt->int64(14) != 0;
   }
 }
 
@@ -80,11 +81,12 @@ Status upsert_subscription_state(Connection& conn, const SubscriptionState& s, S
   if (!known_status(s.status))
     return make_issue(err::kInvalidValue, "A subscription's status is requested, active, error or off");
   auto stmt = conn.prepare("INSERT OR REPLACE INTO subscription_state (" CAREBRIDGE_STATE_COLUMNS
-                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   if (!stmt) return stmt.take_issue();
   stmt->bind(1, s.id).bind(2, s.client_id).bind(3, s.purpose).bind(4, s.status).bind(5, s.criteria_type);
   stmt->bind(6, s.events).bind(7, s.failures).bind(8, s.next_attempt_ms).bind(9, s.last_success_ms);
   stmt->bind(10, s.last_error).bind(11, s.last_error_ms).bind(12, s.updated_ms).bind(13, s.user_id);
+  stmt->bind(14, s.end_ms);
   if (auto st = stmt->run(); !st) return st;
   if (change == StateChange::delivery) return ok_status();
   return move_generation(conn);

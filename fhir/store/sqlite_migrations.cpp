@@ -278,6 +278,14 @@ constexpr std::string_view kSubscriptionUser = R"sql(
 ALTER TABLE subscription_state ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Step 12: Subscription.end, so the delivery worker turns a subscription
+// off at its end without waiting for something to deliver. Rows written
+// before it say 0 (none) until their Subscription is written again; their
+// end is still checked before every delivery.
+constexpr std::string_view kSubscriptionEnd = R"sql(
+ALTER TABLE subscription_state ADD COLUMN end_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kSteps{
     Migration{1, kVersionLog},
     Migration{2, kTokenIndex},
@@ -290,6 +298,7 @@ constexpr std::array kSteps{
     Migration{9, kClientEndpoints},
     Migration{10, kForwarding},
     Migration{11, kSubscriptionUser},
+    Migration{12, kSubscriptionEnd},
 };
 
 struct SchemaStamp {

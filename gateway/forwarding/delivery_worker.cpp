@@ -167,13 +167,6 @@ struct DeliveryWorker::Impl {
     for (std::size_t k = 0; k < n; ++k) {
       const SubscriptionState& s = (*states)[(first + k) % n];
       if (in_flight.count(s.id)) continue;
-      const bool due = s.status == "requested" || (s.status == "active" && s.queued);
-      if (!due) continue;
-      if (s.status == "active")
-        if (auto o = slot_of.find(s.id); o != slot_of.end() && slots.full(o->second)) {
-          waiting_for_slot = true;
-          continue;
-        }
       if (auto c = cooling.find(s.id); c != cooling.end()) {
         if (now < c->second) {
           wake(c->second);
@@ -181,6 +174,23 @@ struct DeliveryWorker::Impl {
         }
         cooling.erase(c);
       }
+      const bool delivering = s.status == "requested" || s.status == "active";
+      // R4: at `end` the server turns it off, whether or not anything is
+      // queued; begin() does that first.
+      if (delivering && s.end_ms != 0) {
+        if (s.end_ms <= now) {
+          begin(s);
+          continue;
+        }
+        wake(s.end_ms);
+      }
+      const bool due = s.status == "requested" || (s.status == "active" && s.queued);
+      if (!due) continue;
+      if (s.status == "active")
+        if (auto o = slot_of.find(s.id); o != slot_of.end() && slots.full(o->second)) {
+          waiting_for_slot = true;
+          continue;
+        }
       if (s.next_attempt_ms > now) {
         wake(s.next_attempt_ms);
         continue;
@@ -210,6 +220,7 @@ struct DeliveryWorker::Impl {
     attempt->subscription_version = (*head)->version;
     attempt->handshake = s.status == "requested";
     in_flight.insert(s.id);
+    if (s.end_ms != 0 && s.end_ms <= app.clock->now_ms()) return end(attempt);
     // Nothing goes to a client no longer registered: a failure like any
     // other, so its subscriptions end in error and stop queueing.
     auto client = app.clients->find(s.client_id);

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "fhir/core/errors.hpp"
+#include "fhir/core/instant.hpp"
 #include "fhir/json/parse.hpp"
 #include "gateway/write/derived_append.hpp"
 #include "gateway/write/subscription_matcher.hpp"
@@ -41,6 +42,9 @@ fhir::Status keep_subscription_state(const WriteContext& ctx, fhir::store::Write
   s.user_id = plan.subscriber_user;
   s.status = std::string(resource->root().string_at("status"));
   s.criteria_type = criteria_type(resource->root());
+  // Checked as an instant when it was written (read_subscription).
+  const auto end = fhir::parse_instant(resource->root().string_at("end"));
+  s.end_ms = end ? *end : 0;
   if (s.status == "requested") {
     // Asked again (or first): a fresh handshake, without the old backoff.
     s.failures = 0;
