@@ -4,7 +4,7 @@
 // of one Parameters in the Backport's subscription-status shape (type
 // query-status, status, events-since-subscription-start, error), plus what
 // the issue asks the gateway to show beside it: `queued` (events waiting
-// that its subscriber may receive, counted among the oldest 10,000),
+// that its subscriber may receive, counted among the oldest 1,000),
 // `last-success` and `last-error-time` (instants) and `last-error` (text:
 // what failed, never a body or a header value).
 #include <string>
@@ -28,7 +28,9 @@ namespace {
 
 using fhir::json::Value;
 
-constexpr int kQueuedCounted = 10000;
+// Each item counted is a version read and a consent decision: a bound
+// that keeps one $status call to milliseconds on the storage pool.
+constexpr int kQueuedCounted = 1000;
 
 Value str(std::string s) { return Value::make_string(std::move(s)); }
 
