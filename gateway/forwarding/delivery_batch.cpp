@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "consent/enforcement/disclosure_filter.hpp"
+#include "consent/enforcement/inline_redaction.hpp"
+#include "fhir/json/parse.hpp"
+#include "fhir/search/match.hpp"
 #include "fhir/core/id_generator.hpp"
 #include "fhir/core/instant.hpp"
 #include "gateway/app/app_context.hpp"
@@ -10,6 +13,7 @@
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/disclosure/present.hpp"
 #include "gateway/disclosure/request_filter.hpp"
+#include "profiles/type_model.hpp"
 
 namespace gateway::forwarding {
 namespace {
@@ -56,10 +60,39 @@ fhir::Result<std::optional<fhir::store::VersionRecord>> deliverable(const AppCon
   return found;
 }
 
+// Matched on the stored version, but the subscriber receives it with the
+// elements it is not cleared for redacted (inline labels): a match that
+// rests on one of them would tell what it hides (criteria on an SSN), so it
+// must still match as received.
+fhir::Result<bool> matches_as_received(const AppContext& app, const consent::DisclosureFilter* filter,
+                                       const SubscriptionSpec& spec, const fhir::store::VersionRecord& rec) {
+  if (filter == nullptr) return true;
+  auto redacted = consent::redact_inline(*filter, rec, rec.json);
+  if (!redacted) return true;  // nothing withheld inside it
+  auto received = fhir::json::parse(*redacted);
+  if (!received) return received.take_issue();
+  auto m = fhir::search::matches(*app.search, spec.query, *received, app.clock->now_ms());
+  return m ? *m : false;  // undecidable: not sent
+}
+
 }  // namespace
+
+fhir::Result<SubscriptionSpec> current_spec(const AppContext& app, const auth::RegisteredClient& client,
+                                            const fhir::json::Value& subscription) {
+  auto types = app.types;
+  return read_subscription(subscription, *app.search, client.record.endpoint_prefixes,
+                           [types](std::string_view t) { return types->is_resource_type(t); });
+}
 
 fhir::Result<std::int64_t> count_deliverable(const AppContext& app, const fhir::store::SubscriptionState& state,
                                              const auth::RegisteredClient& client, int limit) {
+  auto head = app.store->read_head("Subscription", state.id);
+  if (!head) return head.take_issue();
+  if (!*head || (*head)->deleted) return 0;
+  auto root = fhir::json::parse((*head)->json);
+  if (!root) return root.take_issue();
+  auto spec = current_spec(app, client, *root);
+  if (!spec) return 0;  // it can no longer be delivered: nothing will go
   auto items = app.store->outbox(state.id, limit);
   if (!items) return items.take_issue();
   const auto filter = filter_for(app, state, client);
@@ -67,7 +100,10 @@ fhir::Result<std::int64_t> count_deliverable(const AppContext& app, const fhir::
   for (const auto& item : *items) {
     auto rec = deliverable(app, client, filter.get(), item);
     if (!rec) return rec.take_issue();
-    if (*rec) ++n;
+    if (!*rec) continue;
+    auto as_received = matches_as_received(app, filter.get(), *spec, **rec);
+    if (!as_received) return as_received.take_issue();
+    if (*as_received) ++n;
   }
   return n;
 }
@@ -111,6 +147,9 @@ fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::
       if (!found) return found.take_issue();
       if (!*found) continue;
       fhir::store::VersionRecord& rec = **found;
+      auto as_received = matches_as_received(app, filter.get(), spec, rec);
+      if (!as_received) return as_received.take_issue();
+      if (!*as_received) continue;  // withheld like the rest: nothing says so
       NotificationEvent e;
       e.event_number = std::to_string(state.events + static_cast<std::int64_t>(events.size()) + 1);
       e.timestamp = timestamp;

@@ -46,9 +46,16 @@ fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::
                                              const auth::RegisteredClient& client, const SubscriptionSpec& spec,
                                              int max_events);
 
+// The Subscription resource read into what would be delivered, against its
+// client's registration as it stands now (an endpoint no longer inside the
+// client's prefixes is an error).
+fhir::Result<SubscriptionSpec> current_spec(const AppContext& app, const auth::RegisteredClient& client,
+                                            const fhir::json::Value& subscription);
+
 // How many of the subscription's queued items (the oldest `limit`) its
-// subscriber may receive now, decided as a delivery would be: what $status
-// calls queued, so it never counts what consent withholds.
+// subscriber may receive now, decided as a delivery would be (inline
+// redaction included): what $status calls queued, so it never counts what
+// consent withholds.
 fhir::Result<std::int64_t> count_deliverable(const AppContext& app, const fhir::store::SubscriptionState& state,
                                              const auth::RegisteredClient& client, int limit);
 

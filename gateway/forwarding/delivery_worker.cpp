@@ -23,7 +23,6 @@
 #include "gateway/forwarding/http_poster.hpp"
 #include "gateway/forwarding/subscription_spec.hpp"
 #include "gateway/write/subscription_step.hpp"
-#include "profiles/type_model.hpp"
 
 namespace gateway {
 namespace {
@@ -232,11 +231,9 @@ struct DeliveryWorker::Impl {
     }
     auto root = fhir::json::parse((*head)->json);
     if (!root) return fail_locally(attempt, "cannot read the Subscription");
-    auto types = app.types;
     // Read again as its client's registration stands now: an endpoint no
     // longer inside the client's prefixes is never sent to.
-    auto spec = forwarding::read_subscription(*root, *app.search, client->record.endpoint_prefixes,
-                                              [types](std::string_view t) { return types->is_resource_type(t); });
+    auto spec = forwarding::current_spec(app, *client, *root);
     if (!spec) {
       HttpPoster::Outcome refused;
       refused.failure = HttpPoster::Failure::rejected;

@@ -18,6 +18,7 @@
 #include "fhir/json/write.hpp"
 #include "fhir/store/store.hpp"
 #include "tests/gateway/forwarding/notifications.hpp"
+#include "tests/support/fixture_paths.hpp"
 #include "tests/support/gateway_fixture.hpp"
 #include "tests/support/receiver_server.hpp"
 
@@ -66,14 +67,14 @@ class SubscriptionDeliveryTest : public GatewayTest {
   }
 
   // A partner registered with the receiver's URL as its endpoint prefix.
-  TestClient partner_client(const std::string& id, const std::string& org) {
+  TestClient partner_client(const std::string& id, const std::string& org, const std::string& purpose = "TREAT") {
     fhir::store::ClientRecord rec;
     rec.id = id;
     rec.role = "partner";
     rec.organization = org;
     rec.endpoint_prefixes = {receiver_.url("/")};
     gateway_->add_client(rec);
-    return client_for(TestClientSpec{.id = id, .organization = org});
+    return client_for(TestClientSpec{.id = id, .organization = org, .purpose = purpose});
   }
 
   // Creates a Subscription as `who`; returns its id.
@@ -286,6 +287,42 @@ TEST_F(SubscriptionDeliveryTest, APartnerHangingOnASharedHostHoldsUpOnlyItself) 
   // Well before the held ones time out (forward_timeout_ms, 2 s).
   EXPECT_TRUE(eventually([&] { return status_of(id) == "active"; }, std::chrono::milliseconds(1500)));
   receiver_.release();
+}
+
+// HL7's DS4P example Patient (P002) has its SSN labeled R. A partner
+// asking for payment receives it without the SSN, so a subscription on
+// that SSN must not tell it the SSN through the match: what is delivered
+// must still match as received, and $status counts only that. Patients
+// with the watched driver's licence (not labeled) match as usual.
+TEST_F(SubscriptionDeliveryTest, NoMatchRestsOnARedactedElement) {
+  const std::string ds4p = read_file(fixtures_dir() + "/ds4p-ig/extension-inline-sec-label-patient.json");
+  ASSERT_EQ(client().put("Patient/P002", ds4p).status, 201);
+  auto licensed = [](const std::string& id) {
+    return R"({"resourceType":"Patient","id":")" + id +
+           R"(","identifier":[{"system":"urn:oid:2.16.840.1.113883.4.3.2","value":"7654321"}]})";
+  };
+  TestClient payer = partner_client("feed-pay", "Organization/clinic-pay", "HPAYMT");
+  const std::string id = subscribe(
+      payer, subscription("Patient?identifier=http://hl7.org/fhir/sid/us-ssn|111-22-3333,"
+                          "urn:oid:2.16.840.1.113883.4.3.2|7654321",
+                          receiver_.url("/watch"), "id-only"));
+  ASSERT_TRUE(eventually([&] { return status_of(id, &payer) == "active"; }));
+  // P003's notification is held by the receiver while P002 queues behind it.
+  receiver_.on("/watch", ReceiverReply::hang(60'000));
+  ASSERT_EQ(client().put("Patient/P003", licensed("P003")).status, 201);
+  ASSERT_TRUE(eventually([&] { return receiver_.count("/watch") == 2; }));
+  ASSERT_EQ(client().put("Patient/P002", ds4p).status, 200);
+  auto st = payer.get("Subscription/" + id + "/$status");
+  EXPECT_NE(st.body.find(R"("name":"queued","valueInteger":1})"), std::string::npos) << st.body;
+  receiver_.on("/watch", ReceiverReply::answer(200));
+  receiver_.release();
+  // P004 after P002: its arrival means P002 was decided.
+  ASSERT_EQ(client().put("Patient/P004", licensed("P004")).status, 201);
+  ASSERT_TRUE(eventually([&] { return delivered_focus(receiver_, "/watch").size() >= 2; }));
+  auto focus = delivered_focus(receiver_, "/watch");
+  ASSERT_EQ(focus.size(), 2u);
+  EXPECT_EQ(focus[0].rfind("Patient/P003/", 0), 0u) << focus[0];
+  EXPECT_EQ(focus[1].rfind("Patient/P004/", 0), 0u) << "the match told of the redacted SSN: " << focus[1];
 }
 
 TEST_F(SubscriptionDeliveryTest, ASubscriptionIsItsClientsAlone) {
