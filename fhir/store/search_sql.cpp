@@ -271,20 +271,29 @@ class Planner {
     }
     // Last: SQLite tests the terms in this order, so the consent decision
     // runs only for rows every criterion has already matched.
-    if (spec_.filter) where.add(visible("h", "v"));
+    if (const RowFilter* f = spec_.match_filter ? spec_.match_filter : spec_.filter) where.add(visible(f, "h", "v"));
     Frag out;
     out.add(select).add(from).add(where);
     return out;
   }
 
-  // The request's RowFilter on one row (see sqlite_row_filter.hpp).
-  // The head row holds its version's labels and patients.
-  Frag visible(std::string_view h, std::string_view v) const {
+  // A RowFilter on one row (see sqlite_row_filter.hpp). The head row
+  // holds its version's labels and patients. The JSON goes only where the
+  // filter reads it: every row, those whose label key holds its marker
+  // (SQLite evaluates CASE lazily: no other row's JSON is read), or none.
+  Frag visible(const RowFilter* filter, std::string_view h, std::string_view v) const {
     const std::string hs(h), vs(v);
     Frag f;
-    f.add(" AND cb_visible(").bind(spec_.filter);
+    f.add(" AND cb_visible(").bind(filter);
     f.add(", " + hs + ".type, " + hs + ".id, " + hs + ".label_key, " + hs + ".patients, ");
-    f.add(spec_.filter->wants_content() ? vs + ".json)" : std::string("'')"));
+    if (filter->wants_content()) {
+      f.add(vs + ".json)");
+    } else if (!filter->content_marker().empty()) {
+      f.add("CASE WHEN instr(" + hs + ".label_key, ").bind(std::string(filter->content_marker()));
+      f.add(") > 0 THEN " + vs + ".json ELSE '' END)");
+    } else {
+      f.add("'')");
+    }
     return f;
   }
 
@@ -294,7 +303,7 @@ class Planner {
     if (spec_.filter == nullptr) return ids;
     Frag f;
     f.add("SELECT hv.id FROM resource_head hv JOIN resource_version vv ON vv.seq = hv.seq WHERE hv.type = ").bind(type);
-    f.add(" AND hv.id IN (").add(ids).add(")").add(visible("hv", "vv"));
+    f.add(" AND hv.id IN (").add(ids).add(")").add(visible(spec_.filter, "hv", "vv"));
     return f;
   }
 

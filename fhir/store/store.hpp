@@ -87,6 +87,9 @@ class RowFilter {
   // Whether visible() needs the resource itself (some consent decides on
   // codes or dates), so queries pass its JSON.
   virtual bool wants_content() const { return false; }
+  // Otherwise: pass the JSON of the rows whose label key contains this
+  // (empty: of none), the only rows whose content visible() reads.
+  virtual std::string_view content_marker() const { return {}; }
 };
 
 struct HistoryQuery {
@@ -128,6 +131,10 @@ struct SearchSpec {
   // Only resources this filter lets through, in the result, the count and
   // every chain and _has link; null: all.
   const RowFilter* filter = nullptr;
+  // For the resources the search returns (and counts) only, in place of
+  // `filter`: one that also knows the criteria (a resource must match as
+  // the requester receives it, redacted); null: `filter`.
+  const RowFilter* match_filter = nullptr;
 };
 
 struct SearchHit {

@@ -1,6 +1,7 @@
 #include "gateway/search/search_service.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -11,6 +12,7 @@
 #include "gateway/app/app_context.hpp"
 #include "gateway/auth/request_context.hpp"
 #include "gateway/disclosure/present.hpp"
+#include "gateway/search/received_match_filter.hpp"
 #include "gateway/search/result_cache.hpp"
 #include "profiles/type_model.hpp"
 
@@ -232,7 +234,13 @@ fhir::Result<SearchResult> run_search(const AppContext& app, const SearchRequest
   out.offset = q.offset.value_or(0);
 
   const std::string key = cursor_key(request);
-  const fhir::store::SearchSpec spec = request_spec(app, request);
+  fhir::store::SearchSpec spec = request_spec(app, request);
+  // What the requester receives redacted must match as received.
+  std::optional<ReceivedMatchFilter> as_received;
+  if (request.disclosure != nullptr && request.filter != nullptr) {
+    as_received.emplace(*request.disclosure, q, *app.search, spec.now_ms);
+    if (as_received->needed()) spec.match_filter = &*as_received;
+  }
   ResultCache::Hits hits;
   if (q.snapshot) hits = app.results->get(*q.snapshot, key);
   if (hits) {

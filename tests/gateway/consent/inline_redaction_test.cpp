@@ -64,6 +64,33 @@ TEST_F(InlineRedactionTest, PaymentGetsThePatientWithoutItOnEveryPath) {
   EXPECT_EQ(whole.header("etag"), "W/\"1\"");
 }
 
+// A search must not tell what it withholds inside a resource: one that
+// matched only through the redacted SSN finds nothing, counts nothing,
+// exactly as for an SSN no one has. Unlabeled identifiers match as usual.
+TEST_F(InlineRedactionTest, NoSearchMatchRestsOnARedactedElement) {
+  const std::string by_ssn = "Patient?identifier=http://hl7.org/fhir/sid/us-ssn|111-22-3333";
+  const std::string by_licence = "Patient?identifier=urn:oid:2.16.840.1.113883.4.3.2|1234567";
+  for (const std::string& q : {by_ssn, by_ssn + "&_summary=count", by_ssn + "&_total=accurate"}) {
+    SCOPED_TRACE(q);
+    auto treated = treatment_->get(q);
+    ASSERT_EQ(treated.status, 200) << treated.body;
+    auto treated_json = treated.json();
+    EXPECT_EQ(treated_json.find("total")->text(), "1");
+    auto paid = payment_->get(q);
+    ASSERT_EQ(paid.status, 200) << paid.body;
+    auto paid_json = paid.json();
+    EXPECT_EQ(paid_json.find("total")->text(), "0") << paid.body.substr(0, 400);
+    EXPECT_EQ(paid.body.find("P002"), std::string::npos);
+  }
+  auto licensed = payment_->get(by_licence);
+  ASSERT_EQ(licensed.status, 200);
+  EXPECT_NE(licensed.body.find("P002"), std::string::npos);
+  EXPECT_EQ(licensed.body.find(kSsn), std::string::npos);
+  // Criteria on what it receives, together with the SSN: still nothing.
+  EXPECT_EQ(payment_->get(by_licence + "&identifier=http://hl7.org/fhir/sid/us-ssn|111-22-3333").body.find("P002"),
+            std::string::npos);
+}
+
 TEST_F(InlineRedactionTest, TheLabelerMarksAResourceWithInlineLabelsEvenWhenTheSourceDidNot) {
   const std::string unmarked = R"({"resourceType":"Patient","id":"p9","identifier":[
     {"system":"http://hl7.org/fhir/sid/us-ssn","value":"999-88-7777","extension":[{
