@@ -3,9 +3,7 @@
 #include <algorithm>
 
 #include "consent/enforcement/disclosure_filter.hpp"
-#include "consent/enforcement/inline_redaction.hpp"
 #include "fhir/json/parse.hpp"
-#include "fhir/search/match.hpp"
 #include "fhir/core/id_generator.hpp"
 #include "fhir/core/instant.hpp"
 #include "gateway/app/app_context.hpp"
@@ -13,6 +11,7 @@
 #include "gateway/auth/client_registry.hpp"
 #include "gateway/disclosure/present.hpp"
 #include "gateway/disclosure/request_filter.hpp"
+#include "gateway/search/received_match_filter.hpp"
 #include "profiles/type_model.hpp"
 
 namespace gateway::forwarding {
@@ -46,33 +45,27 @@ std::unique_ptr<consent::DisclosureFilter> filter_for(const AppContext& app, con
 }
 
 // The version an item names, if the subscriber may receive it now:
-// scopes as they stand, not deleted, and the consent decision.
+// scopes as they stand, not deleted, and the consent decision. It matched
+// on the stored version, but the subscriber receives it with the elements
+// it is not cleared for redacted (inline labels): a match that rests on one
+// of them would tell what it hides (criteria on an SSN), so it must still
+// match as received.
 fhir::Result<std::optional<fhir::store::VersionRecord>> deliverable(const AppContext& app,
                                                                   const auth::RegisteredClient& client,
                                                                   const consent::DisclosureFilter* filter,
+                                                                  const SubscriptionSpec& spec,
                                                                   const fhir::store::OutboxItem& item) {
   using Found = std::optional<fhir::store::VersionRecord>;
   if (!client.allowed.allows(item.type, auth::kRead)) return Found();
   auto found = app.store->read_version(item.type, item.id, item.version);
   if (!found) return found.take_issue();
   if (!*found || (*found)->deleted) return Found();
-  if (filter != nullptr && !filter->may_receive(**found)) return Found();  // withheld, and nothing says so
+  if (filter == nullptr) return found;
+  if (!filter->may_receive(**found)) return Found();  // withheld, and nothing says so
+  auto as_received = matches_as_received(*filter, **found, spec.query.criteria, *app.search, app.clock->now_ms());
+  if (!as_received) return as_received.take_issue();
+  if (!*as_received) return Found();  // withheld like the rest
   return found;
-}
-
-// Matched on the stored version, but the subscriber receives it with the
-// elements it is not cleared for redacted (inline labels): a match that
-// rests on one of them would tell what it hides (criteria on an SSN), so it
-// must still match as received.
-fhir::Result<bool> matches_as_received(const AppContext& app, const consent::DisclosureFilter* filter,
-                                       const SubscriptionSpec& spec, const fhir::store::VersionRecord& rec) {
-  if (filter == nullptr) return true;
-  auto redacted = consent::redact_inline(*filter, rec, rec.json);
-  if (!redacted) return true;  // nothing withheld inside it
-  auto received = fhir::json::parse(*redacted);
-  if (!received) return received.take_issue();
-  auto m = fhir::search::matches(*app.search, spec.query, *received, app.clock->now_ms());
-  return m ? *m : false;  // undecidable: not sent
 }
 
 }  // namespace
@@ -98,12 +91,9 @@ fhir::Result<std::int64_t> count_deliverable(const AppContext& app, const fhir::
   const auto filter = filter_for(app, state, client);
   std::int64_t n = 0;
   for (const auto& item : *items) {
-    auto rec = deliverable(app, client, filter.get(), item);
+    auto rec = deliverable(app, client, filter.get(), *spec, item);
     if (!rec) return rec.take_issue();
-    if (!*rec) continue;
-    auto as_received = matches_as_received(app, filter.get(), *spec, **rec);
-    if (!as_received) return as_received.take_issue();
-    if (*as_received) ++n;
+    if (*rec) ++n;
   }
   return n;
 }
@@ -143,13 +133,10 @@ fhir::Result<DeliveryBatch> prepare_delivery(const AppContext& app, const fhir::
       if (static_cast<int>(events.size()) == max_events || scanned == kMaxScannedPerNotification) break;
       ++scanned;
       batch.up_to_seq = item.seq;
-      auto found = deliverable(app, client, filter.get(), item);
+      auto found = deliverable(app, client, filter.get(), spec, item);
       if (!found) return found.take_issue();
       if (!*found) continue;
       fhir::store::VersionRecord& rec = **found;
-      auto as_received = matches_as_received(app, filter.get(), spec, rec);
-      if (!as_received) return as_received.take_issue();
-      if (!*as_received) continue;  // withheld like the rest: nothing says so
       NotificationEvent e;
       e.event_number = std::to_string(state.events + static_cast<std::int64_t>(events.size()) + 1);
       e.timestamp = timestamp;

@@ -37,7 +37,7 @@ struct Attempt {
   bool handshake = false;
   std::int64_t events = 0;     // events sent
   std::int64_t up_to_seq = 0;  // the last queued item it settles
-  std::string slot;            // the endpoint slot it holds ("" none): slot_key()
+  std::string slot;            // the endpoint slot it holds ("" none): client id, '\n', origin
   HttpPoster::Request request;
 };
 
@@ -241,7 +241,8 @@ struct DeliveryWorker::Impl {
       return record(attempt, refused);
     }
     // R4: at `end` the server turns the subscription off; what was queued
-    // for it is not sent.
+    // for it is not sent. (State rows from before migration 12 carry no
+    // end_ms: the resource's own end decides for them.)
     if (spec->end_ms && *spec->end_ms <= app.clock->now_ms()) return end(attempt);
     // Prepared only once it can leave: consent is decided right before the
     // transfer starts, not before a wait behind this partner's other ones.

@@ -7,6 +7,21 @@
 
 namespace gateway {
 
+fhir::Result<bool> matches_as_received(const consent::DisclosureFilter& filter,
+                                       const fhir::store::VersionRecord& rec,
+                                       const std::vector<fhir::search::Criterion>& criteria,
+                                       const fhir::search::SearchParams& params, std::int64_t now_ms) {
+  auto redacted = consent::redact_inline(filter, rec, rec.json);
+  if (!redacted) return true;  // cleared for every inline label it has
+  auto received = fhir::json::parse(*redacted);
+  if (!received) return received.take_issue();
+  for (const auto& c : criteria) {
+    auto m = fhir::search::matches(params, c, *received, now_ms);
+    if (!m || !*m) return false;
+  }
+  return true;
+}
+
 ReceivedMatchFilter::ReceivedMatchFilter(const consent::DisclosureFilter& base,
                                          const fhir::search::SearchQuery& query,
                                          const fhir::search::SearchParams& params, std::int64_t now_ms)
@@ -26,15 +41,8 @@ bool ReceivedMatchFilter::visible(const Row& row) const {
   rec.label_key = std::string(row.label_key);
   rec.patients = std::string(row.patients);
   rec.json = std::string(row.json);  // a consent may decide on content
-  auto redacted = consent::redact_inline(base_, rec, row.json);
-  if (!redacted) return true;  // cleared for every inline label it has
-  auto received = fhir::json::parse(*redacted);
-  if (!received) return false;
-  for (const auto& c : criteria_) {
-    auto m = fhir::search::matches(params_, c, *received, now_ms_);
-    if (!m || !*m) return false;
-  }
-  return true;
+  auto m = matches_as_received(base_, rec, criteria_, params_, now_ms_);
+  return m && *m;
 }
 
 }  // namespace gateway

@@ -26,6 +26,16 @@
 
 namespace gateway {
 
+// Whether rec (its label key, patients and JSON) still matches every one
+// of `criteria` as filter's requester receives it, inline-labeled elements
+// it is not cleared for redacted. True when nothing in it is redacted;
+// false when a criterion cannot be decided in memory (fail closed). The
+// one rule for search (below) and forwarding (delivery_batch).
+fhir::Result<bool> matches_as_received(const consent::DisclosureFilter& filter,
+                                       const fhir::store::VersionRecord& rec,
+                                       const std::vector<fhir::search::Criterion>& criteria,
+                                       const fhir::search::SearchParams& params, std::int64_t now_ms);
+
 class ReceivedMatchFilter final : public fhir::store::RowFilter {
  public:
   ReceivedMatchFilter(const consent::DisclosureFilter& base, const fhir::search::SearchQuery& query,
